@@ -1,0 +1,196 @@
+//! The sandbox's in-memory state: known elements, registered apps, codes,
+//! instances, queued faults and the request log.
+
+use crate::RecordedRequest;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::time::{Duration, Instant};
+
+/// One element (connector) the sandbox knows.
+pub(crate) struct Element {
+    pub id: u64,
+    pub key: &'static str,
+    pub name: &'static str,
+    /// True for OAuth 2.0 elements; false for basic-auth ones.
+    pub oauth: bool,
+    pub default_scope: &'static str,
+    /// Query parameters `oauth/url` requires besides apiKey/apiSecret/callbackUrl.
+    pub required_params: &'static [&'static str],
+    pub polling: bool,
+    pub webhook: bool,
+}
+
+/// Every element the sandbox knows, with ids it assigns.
+pub(crate) const ELEMENTS: &[Element] = &[
+    Element {
+        id: 1,
+        key: "concur",
+        name: "Concur",
+        oauth: true,
+        default_scope: "LIST,CONFIG",
+        required_params: &["siteAddress"],
+        polling: true,
+        webhook: false,
+    },
+    Element {
+        id: 2,
+        key: "dropbox",
+        name: "Dropbox",
+        oauth: true,
+        default_scope: "files.metadata.read files.content.read",
+        required_params: &[],
+        polling: true,
+        webhook: true,
+    },
+    Element {
+        id: 3,
+        key: "zendesk",
+        name: "Zendesk",
+        oauth: true,
+        default_scope: "read write",
+        required_params: &["subdomain"],
+        polling: false,
+        webhook: true,
+    },
+    Element {
+        id: 4,
+        key: "freshdesk",
+        name: "Freshdesk",
+        oauth: false,
+        default_scope: "",
+        required_params: &[],
+        polling: true,
+        webhook: true,
+    },
+];
+
+/// Finds an element by key (case-insensitive) or by numeric id.
+pub(crate) fn find_element(key_or_id: &str) -> Option<&'static Element> {
+    ELEMENTS.iter().find(|e| {
+        e.key.eq_ignore_ascii_case(key_or_id) || key_or_id.parse::<u64>().ok() == Some(e.id)
+    })
+}
+
+/// An authorization code the vendor page issued, and what it is bound to.
+pub(crate) struct Grant {
+    pub element: &'static str,
+    pub client_id: String,
+    pub client_secret: String,
+    pub redirect_uri: String,
+    pub expires_at: Instant,
+    pub used: bool,
+}
+
+/// A stored element instance.
+pub(crate) struct Instance {
+    pub id: u64,
+    pub name: String,
+    pub token: String,
+    pub element: &'static Element,
+    pub tags: Vec<(u64, String)>,
+    pub configuration: BTreeMap<String, String>,
+    pub events_enabled: bool,
+    pub created: String,
+}
+
+/// Configuration keys whose values are secrets, masked in every answer.
+const MASKED: &[&str] = &["oauth.api.secret", "event.notification.signature.key"];
+
+impl Instance {
+    /// The instance as JSON; `tag_objects` chooses the POST form (`{"id","name"}`)
+    /// over the GET form (plain strings).
+    pub fn to_json(&self, tag_objects: bool) -> serde_json::Value {
+        let tags: Vec<serde_json::Value> = self
+            .tags
+            .iter()
+            .map(|(id, name)| {
+                if tag_objects {
+                    serde_json::json!({"id": id, "name": name})
+                } else {
+                    serde_json::Value::String(name.clone())
+                }
+            })
+            .collect();
+        let configuration: serde_json::Map<String, serde_json::Value> = self
+            .configuration
+            .iter()
+            .map(|(k, v)| {
+                let v = if MASKED.contains(&k.as_str()) {
+                    "********".to_string()
+                } else {
+                    v.clone()
+                };
+                (k.clone(), serde_json::Value::String(v))
+            })
+            .collect();
+        serde_json::json!({
+            "id": self.id,
+            "name": self.name,
+            "token": self.token,
+            "element": {
+                "id": self.element.id,
+                "name": self.element.name,
+                "key": self.element.key,
+                "active": true,
+                "typeOauth": self.element.oauth,
+            },
+            "tags": tags,
+            "provisionInteractions": [],
+            "valid": true,
+            "disabled": false,
+            "eventsEnabled": self.events_enabled,
+            "configuration": configuration,
+            "createdDate": self.created,
+        })
+    }
+}
+
+/// A fault queued for one API request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fault {
+    Slow(Duration),
+    Status(u16),
+    Drop,
+    BadJson,
+    Huge,
+}
+
+impl Fault {
+    /// Parses `slow:<ms>`, `status:<code>`, `drop`, `badjson` or `huge`.
+    pub fn parse(mode: &str) -> Option<Fault> {
+        let mode = mode.trim();
+        if let Some(ms) = mode.strip_prefix("slow:") {
+            let ms: u64 = ms.trim().parse().ok()?;
+            if ms > 600_000 {
+                return None;
+            }
+            return Some(Fault::Slow(Duration::from_millis(ms)));
+        }
+        if let Some(code) = mode.strip_prefix("status:") {
+            let code: u16 = code.trim().parse().ok()?;
+            return (400..=599).contains(&code).then_some(Fault::Status(code));
+        }
+        match mode {
+            "drop" => Some(Fault::Drop),
+            "badjson" => Some(Fault::BadJson),
+            "huge" => Some(Fault::Huge),
+            _ => None,
+        }
+    }
+}
+
+/// Everything mutable, behind one mutex.
+#[derive(Default)]
+pub(crate) struct State {
+    /// apiKey → apiSecret, latest registration wins.
+    pub apps: HashMap<String, String>,
+    /// (element key, client id, redirect uri) triples `oauth/url` was asked for:
+    /// the only redirect targets the consent page will send a browser to.
+    pub pending: HashSet<(String, String, String)>,
+    /// Issued codes, kept after use so reuse can be reported as such.
+    pub grants: HashMap<String, Grant>,
+    pub instances: BTreeMap<u64, Instance>,
+    pub next_instance_id: u64,
+    pub next_tag_id: u64,
+    pub faults: VecDeque<Fault>,
+    pub requests: Vec<RecordedRequest>,
+}
