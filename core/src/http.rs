@@ -1,0 +1,267 @@
+//! One HTTP exchange with the platform: retries, limits and error mapping.
+
+use crate::client::Inner;
+use crate::{Error, Result};
+use serde_json::Value;
+use std::io;
+use std::time::Duration;
+
+/// One request to the platform.
+pub(crate) struct Call<'a> {
+    pub method: &'static str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub body: Option<&'a Value>,
+    pub authorization: Option<&'a str>,
+    /// The operation's name, for messages (`create_instance`).
+    pub what: &'static str,
+}
+
+/// A successful answer.
+pub(crate) struct Answer {
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    /// The body as JSON, or a Decode error.
+    pub fn json(&self) -> Result<Value> {
+        serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
+            message: format!("the answer is not valid JSON ({e})"),
+        })
+    }
+}
+
+/// What one attempt ended with.
+enum Attempt {
+    Done(Answer),
+    /// Failed; `retry_after` is the server's wish, when it said one.
+    Failed {
+        error: Error,
+        retryable: bool,
+        retry_after: Option<Duration>,
+    },
+}
+
+impl Inner {
+    /// Sends the call, retrying where that is safe.
+    ///
+    /// `GET`s are retried on connection failures and 429/502/503/504. Other
+    /// methods are retried only when the connection was never established, so
+    /// the request provably did not reach the platform.
+    pub(crate) fn call(&self, call: Call<'_>) -> Result<Answer> {
+        let mut attempt = 0;
+        loop {
+            match self.attempt(&call) {
+                Attempt::Done(answer) => return Ok(answer),
+                Attempt::Failed {
+                    error,
+                    retryable,
+                    retry_after,
+                } => {
+                    if !retryable || attempt >= self.max_retries {
+                        return Err(error);
+                    }
+                    let wait = match retry_after {
+                        Some(wait) => wait.min(self.max_retry_delay),
+                        None => self.backoff(attempt),
+                    };
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Exponential backoff with jitter: a random wait in [d/2, d], d = base * 2^attempt.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let full = self
+            .retry_base_delay
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_retry_delay);
+        let mut byte = [0u8; 2];
+        let r = if getrandom::fill(&mut byte).is_ok() {
+            u16::from_le_bytes(byte) as f64 / u16::MAX as f64
+        } else {
+            0.5
+        };
+        full.mul_f64(0.5 + r / 2.0)
+    }
+
+    fn attempt(&self, call: &Call<'_>) -> Attempt {
+        let idempotent = call.method == "GET";
+        let mut url = format!("{}{}", self.base, call.path);
+        if let Some(q) = call.query {
+            url.push('?');
+            url.push_str(q);
+        }
+        let mut builder = ureq::http::Request::builder()
+            .method(call.method)
+            .uri(url.as_str())
+            .header("Accept", "application/json");
+        if let Some(auth) = call.authorization {
+            builder = builder.header("Authorization", auth);
+        }
+        let body = match call.body {
+            Some(v) => {
+                builder = builder.header("Content-Type", "application/json");
+                v.to_string().into_bytes()
+            }
+            None => Vec::new(),
+        };
+        let request = match builder.body(body) {
+            Ok(r) => r,
+            Err(e) => {
+                return Attempt::Failed {
+                    error: Error::invalid("base_url", format!("cannot form a request URL ({e})")),
+                    retryable: false,
+                    retry_after: None,
+                }
+            }
+        };
+        let response = match self.agent.run(request) {
+            Ok(r) => r,
+            Err(e) => return self.failed(call, e, idempotent, false),
+        };
+        let status = response.status().as_u16();
+        let request_id = header(&response, "elements-request-id");
+        let retry_after = header(&response, "retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let read = response
+            .into_body()
+            .with_config()
+            .limit(self.response_limit)
+            .read_to_vec();
+        let body = match read {
+            Ok(b) => b,
+            Err(e) => return self.failed(call, e, idempotent, true),
+        };
+        if (200..300).contains(&status) {
+            return Attempt::Done(Answer { body });
+        }
+        let retryable = idempotent && matches!(status, 429 | 502 | 503 | 504);
+        Attempt::Failed {
+            error: api_error(status, &body, request_id),
+            retryable,
+            retry_after,
+        }
+    }
+
+    /// Maps a ureq failure; `answered` means a status line already came back.
+    fn failed(&self, call: &Call<'_>, e: ureq::Error, idempotent: bool, answered: bool) -> Attempt {
+        let never_connected = !answered && is_connect_failure(&e);
+        let may_have_reached_server = !never_connected;
+        let consequence = if may_have_reached_server && !idempotent {
+            match call.what {
+                "create_instance" => "; the instance may have been created: check list_instances() before starting over with a fresh code",
+                _ => "; the request may have taken effect",
+            }
+        } else {
+            ""
+        };
+        let error = match e {
+            ureq::Error::Timeout(_) => Error::Timeout {
+                message: format!(
+                    "{} got no complete answer within {:?}{consequence}",
+                    call.what, self.timeout
+                ),
+                may_have_reached_server,
+            },
+            ureq::Error::BodyExceedsLimit(limit) => Error::Decode {
+                message: format!("the answer is larger than the limit of {limit} bytes"),
+            },
+            other => Error::Transport {
+                message: format!("{} failed: {}{consequence}", call.what, describe(&other)),
+                may_have_reached_server,
+            },
+        };
+        let retryable = match &error {
+            Error::Decode { .. } => false,
+            _ => idempotent || never_connected,
+        };
+        Attempt::Failed {
+            error,
+            retryable,
+            retry_after: None,
+        }
+    }
+}
+
+fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// True when the failure happened before a connection existed.
+fn is_connect_failure(e: &ureq::Error) -> bool {
+    match e {
+        ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => true,
+        ureq::Error::Io(io) => matches!(
+            io.kind(),
+            io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable
+        ),
+        _ => false,
+    }
+}
+
+/// A short description of a transport failure, without any URL in it.
+fn describe(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::ConnectionFailed => "could not connect".into(),
+        ureq::Error::HostNotFound => "host not found".into(),
+        ureq::Error::Io(io) => match io.kind() {
+            io::ErrorKind::ConnectionRefused => "connection refused".into(),
+            io::ErrorKind::ConnectionReset => "connection reset by the server".into(),
+            io::ErrorKind::UnexpectedEof => {
+                "the server closed the connection without answering".into()
+            }
+            io::ErrorKind::BrokenPipe => "the server closed the connection".into(),
+            kind => format!("I/O error ({kind})"),
+        },
+        ureq::Error::Protocol(p) => format!("HTTP protocol error ({p})"),
+        ureq::Error::Tls(t) => format!("TLS error ({t})"),
+        ureq::Error::Rustls(r) => format!("TLS error ({r})"),
+        ureq::Error::Pem(_) => "could not read a PEM certificate".into(),
+        ureq::Error::InvalidProxyUrl => "the proxy URL is invalid".into(),
+        _ => "the request failed".into(),
+    }
+}
+
+/// The platform's error body `{message, requestId, providerMessage}`, or a summary.
+fn api_error(status: u16, body: &[u8], header_request_id: Option<String>) -> Error {
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let field = |name: &str| {
+        parsed
+            .as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let message = field("message").unwrap_or_else(|| {
+        let text = String::from_utf8_lossy(body);
+        let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+        if snippet.trim().is_empty() {
+            format!("HTTP {status} with an empty body")
+        } else {
+            format!("HTTP {status} with a body that is not the platform's JSON: {snippet}")
+        }
+    });
+    if (300..400).contains(&status) {
+        return Error::Api {
+            status,
+            message: format!("unexpected redirect: {message}"),
+            request_id: field("requestId").or(header_request_id),
+            provider_message: None,
+        };
+    }
+    Error::Api {
+        status,
+        message,
+        request_id: field("requestId").or(header_request_id),
+        provider_message: field("providerMessage"),
+    }
+}
