@@ -1,0 +1,1 @@
+//! placeholder: the capi binding is being written
