@@ -49,6 +49,8 @@
 //! signature keys) never appear in `Debug`/`Display` output of the public types
 //! and the sandbox logs nothing.
 
+#![warn(missing_docs)]
+
 mod http;
 mod platform;
 mod state;

@@ -477,6 +477,9 @@ fn authorization_header() {
     }
 }
 
+/// A change applied to a valid body to make it invalid.
+type Mutation = Box<dyn Fn(&mut serde_json::Value)>;
+
 #[test]
 fn instance_body_validation() {
     let sb = sandbox(true);
@@ -500,7 +503,7 @@ fn instance_body_validation() {
     );
     assert_error(&r, 400, "Request body must be a JSON object");
 
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(&str, Mutation, &str)> = vec![
         ("element", Box::new(|b| { b.as_object_mut().unwrap().remove("element"); }), "Missing required field: element.key"),
         ("code", Box::new(|b| { b["providerData"] = json!({}); }), "Missing required field: providerData.code"),
         ("name", Box::new(|b| { b.as_object_mut().unwrap().remove("name"); }), "Missing required field: name"),
@@ -723,4 +726,27 @@ fn stop_is_idempotent_and_closes_the_port() {
     assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<Sandbox>();
+}
+
+#[test]
+fn expect_100_continue_is_honoured() {
+    use std::io::{Read, Write};
+    let sb = sandbox(true);
+    let body = json!({"name": "x".repeat(2000)}).to_string();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", sb.port())).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let head = format!(
+        "POST /elements/api-v2/instances HTTP/1.1\r\nHost: x\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n",
+        auth(&sb),
+        body.len()
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let mut interim = [0u8; 25];
+    s.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(body.as_bytes()).unwrap();
+    let mut rest = Vec::new();
+    s.read_to_end(&mut rest).unwrap();
+    let r = parse(&rest);
+    assert_eq!(r.json()["message"], "Missing required field: element.key");
 }
