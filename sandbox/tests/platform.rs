@@ -750,3 +750,34 @@ fn expect_100_continue_is_honoured() {
     let r = parse(&rest);
     assert_eq!(r.json()["message"], "Missing required field: element.key");
 }
+
+#[test]
+fn parallel_clients_get_distinct_instances() {
+    let sb = sandbox(true);
+    let codes: Vec<String> = (0..8)
+        .map(|_| code(&sb, "dropbox", "k", "s", CALLBACK))
+        .collect();
+    let ids: Vec<u64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = codes
+            .iter()
+            .map(|c| {
+                let sb = &sb;
+                scope.spawn(move || {
+                    let r = api(
+                        sb,
+                        "POST",
+                        "/instances",
+                        Some(&instance_body("dropbox", c, "k", "s", CALLBACK)),
+                    );
+                    assert_eq!(r.status, 200, "{}", r.text());
+                    r.json()["id"].as_u64().unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=8).collect::<Vec<u64>>());
+    assert_eq!(sb.instances().len(), 8);
+}
