@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates include/elements_auth.h from capi/ with a pinned cbindgen
 # (installed from crates.io into a cache directory when missing).
-#   scripts/gen-header.sh            write include/elements_auth.h
-#   scripts/gen-header.sh --check    fail if the committed header differs
+#   capi/gen-header.sh            write include/elements_auth.h
+#   capi/gen-header.sh --check    fail if the committed header differs
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 version=0.29.2
@@ -18,7 +18,7 @@ trap 'rm -f "$tmp"' EXIT
   --output "$tmp" "$root/capi"
 if [ "${1:-}" = "--check" ]; then
   if ! diff -u "$root/include/elements_auth.h" "$tmp"; then
-    echo "include/elements_auth.h is out of date: run scripts/gen-header.sh and commit it" >&2
+    echo "include/elements_auth.h is out of date: run capi/gen-header.sh and commit it" >&2
     exit 1
   fi
   echo "include/elements_auth.h is up to date"
