@@ -1,0 +1,261 @@
+"""Type stubs of the native half of elements_auth (import from ``elements_auth``)."""
+
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from types import TracebackType
+from typing import Any, Final, Optional, Union, final
+
+__version__: Final[str]
+"""This library's version."""
+SIGNATURE_HEADER: Final[str]
+"""The header that carries an event's signature: ``Elements-Webhook-Signature``."""
+ERROR_KINDS: Final[list[str]]
+"""Every error kind, in the order shared by all languages."""
+
+_Pairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
+_Body = Union[bytes, bytearray, memoryview, str]
+
+@final
+class OAuthUrl:
+    """Where to send the user (step 1), and the state to expect back."""
+
+    @property
+    def element(self) -> str:
+        """The element key the platform answered for, such as ``"concur"``."""
+    @property
+    def oauth_url(self) -> str:
+        """The vendor's consent page URL; open it in the user's browser."""
+    @property
+    def state(self) -> str:
+        """The state carried in that URL; pass it to ``parse_callback``."""
+    def __new__(cls, element: str, oauth_url: str, state: str) -> OAuthUrl:
+        """A result as ``Client.oauth_url`` returns it (for tests of your own code)."""
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+
+@final
+class Grant:
+    """The authorization code from the callback (step 2), with its state."""
+
+    @property
+    def code(self) -> str:
+        """The single-use authorization code for ``Client.create_instance``."""
+    @property
+    def state(self) -> str:
+        """The state the vendor sent back (equal to the expected one)."""
+    def __new__(cls, code: str, state: str) -> Grant:
+        """A grant from a code and state you already hold."""
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+
+@final
+class Events:
+    """Event configuration of an instance: ``"polling"`` or ``"webhook"``."""
+
+    def __new__(
+        cls,
+        vendor_type: str,
+        callback_url: str,
+        *,
+        signature_key: Optional[str] = None,
+        refresh_interval: Optional[int] = None,
+        poller_configuration: Optional[Mapping[str, Any]] = None,
+    ) -> Events:
+        """Events of ``vendor_type`` sent to ``callback_url``."""
+    @staticmethod
+    def polling(
+        callback_url: str,
+        *,
+        signature_key: Optional[str] = None,
+        refresh_interval: Optional[int] = None,
+        poller_configuration: Optional[Mapping[str, Any]] = None,
+    ) -> Events:
+        """Polling events: the platform polls the vendor every ``refresh_interval`` minutes."""
+    @staticmethod
+    def webhook(callback_url: str, *, signature_key: Optional[str] = None) -> Events:
+        """Webhook events: the vendor calls the platform back."""
+    @property
+    def vendor_type(self) -> str:
+        """``"polling"`` or ``"webhook"``."""
+    @property
+    def callback_url(self) -> str:
+        """Your endpoint that receives the platform's event notifications."""
+    @property
+    def has_signature_key(self) -> bool:
+        """Whether a signature key is set (its value is never shown)."""
+    @property
+    def refresh_interval(self) -> Optional[int]:
+        """The polling period in minutes, if set."""
+    @property
+    def poller_configuration(self) -> Optional[dict[str, Any]]:
+        """The poller configuration as a new dict, if set."""
+
+@final
+class Instance:
+    """An element instance as the platform describes it (step 3's result)."""
+
+    @property
+    def id(self) -> int:
+        """The platform's id of the instance."""
+    @property
+    def name(self) -> str:
+        """The instance's name."""
+    @property
+    def token(self) -> str:
+        """The element token: the credential for every later call on this instance."""
+    @property
+    def element_key(self) -> str:
+        """The element's key, such as ``"concur"``."""
+    @property
+    def tags(self) -> list[str]:
+        """Tags, as plain strings whatever form the platform used."""
+    @property
+    def valid(self) -> bool:
+        """Whether the platform considers the instance's credentials valid."""
+    @property
+    def disabled(self) -> bool:
+        """Whether the instance is disabled."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The platform's whole JSON answer, as a new dict."""
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class Client:
+    """The platform client: holds the secrets, the timeout and a connection pool."""
+
+    def __new__(
+        cls,
+        *,
+        base_url: Optional[str] = None,
+        environment: Optional[str] = None,
+        user_secret: Optional[str] = None,
+        organization_secret: Optional[str] = None,
+        timeout: float = 30.0,
+        user_agent: Optional[str] = None,
+        ca_file: Optional[Union[str, PathLike[str]]] = None,
+        proxy: Optional[str] = None,
+        max_retries: int = 2,
+        max_retry_delay: float = 10.0,
+        retry_base_delay: float = 0.2,
+        response_limit: int = 10485760,
+    ) -> Client:
+        """A client for ``base_url`` or ``environment`` (production by default)."""
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        base_url: Optional[str] = None,
+        environment: Optional[str] = None,
+        user_secret: Optional[str] = None,
+        organization_secret: Optional[str] = None,
+        timeout: float = 30.0,
+        user_agent: Optional[str] = None,
+        ca_file: Optional[Union[str, PathLike[str]]] = None,
+        proxy: Optional[str] = None,
+        max_retries: int = 2,
+        max_retry_delay: float = 10.0,
+        retry_base_delay: float = 0.2,
+        response_limit: int = 10485760,
+    ) -> Client:
+        """A client configured from ``ELEMENTS_*`` variables; keyword arguments override them."""
+    @property
+    def base_url(self) -> str:
+        """The API base URL this client talks to."""
+    def oauth_url(
+        self,
+        element: str,
+        api_key: str,
+        api_secret: str,
+        callback_url: str,
+        *,
+        site_address: Optional[str] = None,
+        state: Optional[str] = None,
+        scope: Optional[str] = None,
+        params: Optional[_Pairs] = None,
+    ) -> OAuthUrl:
+        """Step 1: asks the platform for the vendor's consent page URL."""
+    def create_instance(
+        self,
+        element: str,
+        code: Union[str, Grant],
+        name: str,
+        api_key: str,
+        api_secret: str,
+        callback_url: str,
+        *,
+        tags: Optional[list[str]] = None,
+        filter_response_nulls: Optional[bool] = None,
+        events: Optional[Events] = None,
+        configuration: Optional[_Pairs] = None,
+    ) -> Instance:
+        """Step 3: creates the instance with the code from the callback."""
+    def get_instance(self, id: int) -> Instance:
+        """Fetches one instance by id."""
+    def list_instances(self) -> list[Instance]:
+        """Lists the instances visible to the user and organization."""
+    def delete_instance(self, id: int) -> None:
+        """Deletes one instance by id."""
+
+@final
+class Sandbox:
+    """An in-process emulator of the platform API and a vendor's consent page."""
+
+    def __new__(
+        cls,
+        *,
+        auto_consent: bool = True,
+        port: int = 0,
+        code_ttl: float = 600.0,
+        user_secret: Optional[str] = None,
+        organization_secret: Optional[str] = None,
+    ) -> Sandbox:
+        """Starts the sandbox and returns once it accepts connections."""
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:{port}/elements/api-v2``: the ``base_url`` to give a ``Client``."""
+    @property
+    def port(self) -> int:
+        """The TCP port the sandbox listens on."""
+    @property
+    def user_secret(self) -> str:
+        """The user secret the sandbox expects from clients."""
+    @property
+    def organization_secret(self) -> str:
+        """The organization secret the sandbox expects from clients."""
+    @property
+    def auto_consent(self) -> bool:
+        """Whether the vendor page redirects without showing the consent form."""
+    def client(self, **options: Any) -> Client:
+        """A ``Client`` for this sandbox; keyword arguments are passed on."""
+    def approve(self, oauth_url: Union[str, OAuthUrl]) -> str:
+        """Plays the user clicking Allow: returns the callback URL with a code."""
+    def deny(self, oauth_url: Union[str, OAuthUrl]) -> str:
+        """Plays the user clicking Deny: returns the callback URL with ``error=access_denied``."""
+    def inject_fault(self, mode: str, count: int = 1) -> None:
+        """Queues ``slow:<ms>``, ``status:<code>``, ``drop``, ``badjson`` or ``huge``."""
+    def clear_faults(self) -> None:
+        """Removes every queued fault."""
+    def requests(self) -> list[dict[str, Any]]:
+        """Every API request received so far, oldest first (they carry secrets)."""
+    def instances(self) -> list[dict[str, Any]]:
+        """The instances the sandbox holds, as the platform's JSON dicts."""
+    def stop(self) -> None:
+        """Stops listening and closes open connections; idempotent."""
+    def __enter__(self) -> Sandbox: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc_value: Optional[BaseException],
+        traceback: Optional[TracebackType],
+    ) -> bool: ...
+
+def parse_callback(callback: str, expected_state: str) -> Grant:
+    """Reads the vendor's redirect back to your callback URL (step 2)."""
+
+def verify_webhook_signature(signature_key: str, body: _Body, signature_header: str) -> None:
+    """Checks an ``Elements-Webhook-Signature`` header against the raw body."""
+
+def sign_webhook(signature_key: str, body: _Body) -> str:
+    """The ``Elements-Webhook-Signature`` value the platform would send for ``body``."""
