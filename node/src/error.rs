@@ -1,0 +1,99 @@
+//! Core errors to JS: a marked JSON payload that `index.js` turns into an
+//! `ElementsAuthError` carrying `code`, `kind` and the error's fields.
+
+use serde_json::{json, Value};
+
+/// Prefix of a native error message that carries an error payload.
+pub(crate) const MARKER: &str = "\u{1}elements-auth-error\u{1}";
+
+/// `callback_url` -> `callbackUrl`, `events.refresh_interval` -> `events.refreshInterval`.
+pub(crate) fn camel(field: &str) -> String {
+    let mut out = String::with_capacity(field.len());
+    let mut upper = false;
+    for c in field.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The payload of one core error; its message names fields in camelCase.
+fn payload(err: &elements_auth::Error) -> Value {
+    use elements_auth::Error as E;
+    let kind = err.kind().as_str();
+    let mut p = json!({
+        "kind": kind,
+        "code": kind.to_uppercase(),
+        "message": err.to_string(),
+        "status": err.status(),
+        "requestId": err.request_id(),
+        "providerMessage": err.provider_message(),
+        "field": err.field().map(camel),
+        "mayHaveReachedServer": err.may_have_reached_server(),
+        "retryable": err.is_retryable(),
+    });
+    match err {
+        E::InvalidInput { field, reason } => {
+            p["message"] = json!(format!("invalid {}: {reason}", camel(field)));
+        }
+        E::AuthorizationDenied {
+            error,
+            description,
+            uri,
+        } => {
+            p["error"] = json!(error);
+            p["description"] = json!(description);
+            p["uri"] = json!(uri);
+        }
+        _ => {}
+    }
+    p
+}
+
+/// A core error as a native error for `index.js` to convert.
+pub(crate) fn to_napi(err: elements_auth::Error) -> napi::Error {
+    napi::Error::from_reason(format!("{MARKER}{}", payload(&err)))
+}
+
+/// An invalid argument detected while converting JS values.
+pub(crate) fn invalid(field: &str, reason: &str) -> napi::Error {
+    let p = json!({
+        "kind": "invalid_input",
+        "code": "INVALID_INPUT",
+        "message": format!("invalid {field}: {reason}"),
+        "field": field,
+        "mayHaveReachedServer": false,
+        "retryable": false,
+    });
+    napi::Error::from_reason(format!("{MARKER}{p}"))
+}
+
+/// A sandbox error (bad fault mode, unknown consent URL, port in use...).
+pub(crate) fn sandbox(err: elements_auth_sandbox::SandboxError) -> napi::Error {
+    let p = json!({
+        "kind": "sandbox",
+        "code": "SANDBOX",
+        "message": err.message(),
+        "mayHaveReachedServer": false,
+        "retryable": false,
+    });
+    napi::Error::from_reason(format!("{MARKER}{p}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn camel_case_fields() {
+        assert_eq!(
+            super::camel("events.refresh_interval"),
+            "events.refreshInterval"
+        );
+        assert_eq!(super::camel("tags[0]"), "tags[0]");
+    }
+}
