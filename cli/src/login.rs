@@ -26,8 +26,13 @@ struct Page {
 
 /// What reaches the waiting thread.
 enum Incoming {
-    /// A request on the callback path with a query; the page goes to `reply`.
-    Callback { query: String, reply: Sender<Page> },
+    /// A request on the callback path with a query; the page goes to `reply`,
+    /// and `written` reports that the browser has it.
+    Callback {
+        query: String,
+        reply: Sender<Page>,
+        written: Receiver<()>,
+    },
     /// A line pasted on standard input.
     Pasted(String),
 }
@@ -56,12 +61,6 @@ impl CallbackListener {
         let url = url::Url::parse(raw).map_err(|e| {
             CliError::Input(format!("invalid --callback-url: not an absolute URL ({e})"))
         })?;
-        if url.scheme() != "http" {
-            return Err(CliError::Input(format!(
-                "invalid --callback-url: login listens with plain http on this machine, so the URL must start with http://, not {}://",
-                url.scheme()
-            )));
-        }
         let host = url
             .host()
             .ok_or_else(|| CliError::Input("invalid --callback-url: the URL has no host".into()))?;
@@ -70,6 +69,12 @@ impl CallbackListener {
                 "invalid --callback-url: login can only listen on this machine's loopback address \
                  (127.0.0.1, [::1] or localhost), not {host}; use `elements-auth url` and \
                  `elements-auth create` when the callback lands elsewhere"
+            )));
+        }
+        if url.scheme() != "http" {
+            return Err(CliError::Input(format!(
+                "invalid --callback-url: login listens with plain http on this machine, so the URL must start with http://, not {}://",
+                url.scheme()
             )));
         }
         let port = url.port_or_known_default().unwrap_or(80);
@@ -195,7 +200,11 @@ fn wait_loop<T>(
             }
         };
         let (query, reply) = match incoming {
-            Incoming::Callback { query, reply } => (query, Some(reply)),
+            Incoming::Callback {
+                query,
+                reply,
+                written,
+            } => (query, Some((reply, written))),
             Incoming::Pasted(line) => {
                 let line = line.trim().to_owned();
                 if line.is_empty() {
@@ -212,9 +221,13 @@ fn wait_loop<T>(
             }
         };
         spinner.clear();
+        // Hands the page to the connection and waits (briefly) until it is
+        // written, so that exiting right after does not cut the browser off.
         let respond = |page: Page| {
-            if let Some(reply) = &reply {
-                let _ = reply.send(page);
+            if let Some((reply, written)) = &reply {
+                if reply.send(page).is_ok() {
+                    let _ = written.recv_timeout(Duration::from_secs(3));
+                }
             }
         };
         let grant = match parse_callback(&query, expected_state) {
@@ -327,11 +340,13 @@ fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &Atom
         }
     } else {
         let (reply_tx, reply_rx) = mpsc::channel();
+        let (written_tx, written_rx) = mpsc::channel();
         let sent = tx.send(Incoming::Callback {
             query: query.to_owned(),
             reply: reply_tx,
+            written: written_rx,
         });
-        match sent.ok().and_then(|_| reply_rx.recv().ok()) {
+        let page = match sent.ok().and_then(|_| reply_rx.recv().ok()) {
             Some(page) => page,
             None => Page {
                 status: 503,
@@ -339,7 +354,10 @@ fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &Atom
                 message: "elements-auth stopped waiting (timeout or Ctrl-C) before this callback arrived.".into(),
                 ok: false,
             },
-        }
+        };
+        let _ = write_page(&mut stream, &page);
+        let _ = written_tx.send(());
+        return;
     };
     let _ = write_page(&mut stream, &page);
 }

@@ -1,0 +1,304 @@
+//! `elements-auth login` without a browser: the pasted URL, the loopback
+//! listener's answers, timeouts, Ctrl-C and every failure page.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::process::Command;
+
+#[test]
+fn a_pasted_url_completes_the_login() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &["--json", "--tag", "cli", "--param", "x=1"]);
+    let oauth_url = login.oauth_url();
+    let landed = sb.approve(&oauth_url).unwrap();
+    login.paste("not a url");
+    login.paste(&landed);
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("not the URL the browser landed on"),
+        "{stderr}"
+    );
+    let v: Value = serde_json::from_str(&stdout).expect("--json prints the instance");
+    let stored = sb.instances();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(v["token"], stored[0]["token"]);
+    assert_eq!(v["tags"], serde_json::json!(["cli"]));
+    // The state was fresh and random, the extra parameter reached oauth/url.
+    let first = &sb.requests()[0];
+    assert_eq!(first.query_param("state").unwrap().len(), 43);
+    assert_eq!(first.query_param("x"), Some("1"));
+    // No secret but the token is printed; the code is not printed either.
+    let code_value = url::Url::parse(&landed)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(!stdout.contains(&code_value) && !stderr.contains(&code_value));
+    assert!(
+        !stderr.contains(v["token"].as_str().unwrap()),
+        "the token goes to stdout only"
+    );
+    assert_no_secrets(&sb, &(stdout + &stderr));
+}
+
+#[test]
+fn the_listener_ignores_stray_requests_then_takes_the_callback() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &[]);
+    let callback = login.callback_url();
+    let oauth_url = login.oauth_url();
+    let base = callback.trim_end_matches("/callback");
+    let (status, _) = get(&format!("{base}/favicon.ico"));
+    assert_eq!(status, 404);
+    let (status, page) = get(&callback);
+    assert_eq!(status, 400, "a bare visit is not a callback");
+    assert!(page.contains("still waiting"), "{page}");
+    let landed = sb.approve(&oauth_url).unwrap();
+    assert!(landed.starts_with(&callback), "{landed} vs {callback}");
+    let (status, page) = get(&landed);
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("Signed in") && page.contains("login test"),
+        "{page}"
+    );
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 0, "{stderr}");
+    let token = sb.instances()[0]["token"].as_str().unwrap().to_owned();
+    assert!(stdout.contains(&format!("token     {token}")), "{stdout}");
+    assert!(
+        !page.contains(&token),
+        "the browser page never shows the token"
+    );
+    assert_no_secrets(&sb, &(stdout + &stderr));
+}
+
+#[test]
+fn a_second_callback_is_answered_gracefully() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &[]);
+    let oauth_url = login.oauth_url();
+    let landed = sb.approve(&oauth_url).unwrap();
+    // Slow the create down so the second callback arrives while the first is handled.
+    sb.inject_fault("slow:1500", 1).unwrap();
+    let first_url = landed.clone();
+    let first = std::thread::spawn(move || get(&first_url));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let (status, page) = get(&landed);
+    assert_eq!(status, 409);
+    assert!(page.contains("already received a callback"), "{page}");
+    let (status, page) = first.join().unwrap();
+    assert_eq!(status, 200, "{page}");
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(sb.instances().len(), 1);
+}
+
+#[test]
+fn a_callback_with_a_wrong_state_is_rejected_and_creates_nothing() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &["--json"]);
+    let callback = login.callback_url();
+    let _ = login.oauth_url();
+    let (status, page) = get(&format!("{callback}?code=forged-code&state=not-the-state"));
+    assert_eq!(status, 400);
+    assert!(page.contains("state does not match"), "{page}");
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 16, "{stderr}");
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+    assert_eq!(v["error"]["kind"], "state_mismatch");
+    assert!(sb.instances().is_empty());
+    assert!(
+        sb.requests().iter().all(|r| r.method != "POST"),
+        "no create was attempted"
+    );
+}
+
+#[test]
+fn denied_consent_shows_a_failure_page_and_exits_15() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &[]);
+    let oauth_url = login.oauth_url();
+    let landed = sb.deny(&oauth_url).unwrap();
+    let (status, page) = get(&landed);
+    assert_eq!(status, 400);
+    assert!(page.contains("Consent was denied"), "{page}");
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 15, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("error: authorization denied"), "{stderr}");
+    assert!(sb.instances().is_empty());
+}
+
+#[test]
+fn a_pasted_denial_or_codeless_callback_is_treated_like_a_callback() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &[]);
+    let oauth_url = login.oauth_url();
+    login.paste(&sb.deny(&oauth_url).unwrap());
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 15, "{stderr}");
+
+    let mut login = Login::start(&sb, &[]);
+    let callback = login.callback_url();
+    let oauth_url = login.oauth_url();
+    let state = url::Url::parse(&oauth_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let (status, page) = get(&format!("{callback}?state={state}"));
+    assert_eq!(status, 400);
+    assert!(page.contains("no authorization code"), "{page}");
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 17, "{stderr}");
+
+    let mut login = Login::start(&sb, &[]);
+    let _ = login.oauth_url();
+    login.paste("http://127.0.0.1:1/callback?code=abc&state=wrong");
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 16, "{stderr}");
+    assert!(sb.instances().is_empty());
+}
+
+#[test]
+fn login_times_out_with_its_own_exit_code() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &["--timeout", "1"]);
+    let _ = login.oauth_url();
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 20, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("login timed out") && stderr.contains("no instance was created"),
+        "{stderr}"
+    );
+    assert!(sb.instances().is_empty());
+}
+
+#[test]
+fn ctrl_c_ends_the_login_cleanly() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &[]);
+    let _ = login.oauth_url();
+    Command::new("kill")
+        .args(["-INT", &login.child.id().to_string()])
+        .status()
+        .unwrap();
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
+
+#[test]
+fn a_busy_callback_port_is_a_clear_error() {
+    let sb = sandbox();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port();
+    let mut c = cmd(&sb);
+    c.args([
+        "login",
+        "--no-browser",
+        "--element",
+        "dropbox",
+        "--name",
+        "n",
+        "--callback-url",
+        &format!("http://127.0.0.1:{port}/callback"),
+    ]);
+    let out = run(c, "");
+    let (_, stderr) = texts(&out);
+    assert_eq!(code(&out), 10, "{stderr}");
+    assert!(
+        stderr.contains("already in use") && stderr.contains(&port.to_string()),
+        "{stderr}"
+    );
+    assert!(
+        sb.requests().is_empty(),
+        "nothing is sent before the listener is up"
+    );
+}
+
+#[test]
+fn a_non_loopback_callback_is_refused_for_the_listener() {
+    let sb = sandbox();
+    for url in [
+        "https://app.example.com/callback",
+        "http://192.0.2.1:8080/callback",
+        "https://127.0.0.1:8443/cb",
+    ] {
+        let mut c = cmd(&sb);
+        c.args([
+            "login",
+            "--no-browser",
+            "--element",
+            "dropbox",
+            "--name",
+            "n",
+            "--callback-url",
+            url,
+        ]);
+        let out = run(c, "");
+        let (_, stderr) = texts(&out);
+        assert_eq!(code(&out), 10, "{url}: {stderr}");
+        assert!(stderr.contains("--callback-url"), "{stderr}");
+    }
+    let mut c = cmd(&sb);
+    c.args([
+        "login",
+        "--no-browser",
+        "--element",
+        "dropbox",
+        "--name",
+        "n",
+        "--callback-url",
+        "https://app.example.com/cb",
+    ]);
+    let (_, stderr) = texts(&run(c, ""));
+    assert!(stderr.contains("loopback"), "{stderr}");
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn login_opens_the_browser_command_with_the_url() {
+    let sb = sandbox();
+    let marker = std::env::temp_dir().join(format!("ea-browser-{}", std::process::id()));
+    let script = temp_file(
+        "fake-browser.sh",
+        &format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", marker.display()),
+    );
+    Command::new("chmod")
+        .args(["+x", script.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let mut c = cmd(&sb);
+    c.env("BROWSER", script.to_str().unwrap()).args([
+        "login",
+        "--element",
+        "dropbox",
+        "--name",
+        "n",
+        "--timeout",
+        "2",
+    ]);
+    let out = run(c, "");
+    let (_, stderr) = texts(&out);
+    assert_eq!(code(&out), 20, "{stderr}");
+    let printed = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("http://") && l.contains("/vendor/"))
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&marker).unwrap(),
+        printed,
+        "the browser got the printed URL"
+    );
+}
