@@ -5,6 +5,21 @@ from os import PathLike
 from types import TracebackType
 from typing import Any, Final, Optional, Union, final
 
+__all__ = [
+    "__version__",
+    "SIGNATURE_HEADER",
+    "ERROR_KINDS",
+    "Client",
+    "OAuthUrl",
+    "Grant",
+    "Events",
+    "Instance",
+    "Sandbox",
+    "parse_callback",
+    "verify_webhook_signature",
+    "sign_webhook",
+]
+
 __version__: Final[str]
 """This library's version."""
 SIGNATURE_HEADER: Final[str]
@@ -30,8 +45,8 @@ class OAuthUrl:
         """The state carried in that URL; pass it to ``parse_callback``."""
     def __new__(cls, element: str, oauth_url: str, state: str) -> OAuthUrl:
         """A result as ``Client.oauth_url`` returns it (for tests of your own code)."""
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
 
 @final
 class Grant:
@@ -45,8 +60,8 @@ class Grant:
         """The state the vendor sent back (equal to the expected one)."""
     def __new__(cls, code: str, state: str) -> Grant:
         """A grant from a code and state you already hold."""
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
 
 @final
 class Events:
@@ -118,7 +133,7 @@ class Instance:
     @property
     def raw(self) -> dict[str, Any]:
         """The platform's whole JSON answer, as a new dict."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
 @final
