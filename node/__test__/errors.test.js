@@ -1,0 +1,191 @@
+'use strict'
+// Every error kind with its fields, fault injection, and secret hygiene.
+const test = require('node:test')
+const assert = require('node:assert/strict')
+const util = require('node:util')
+const { ea, setup, concurGrant, concurCreate, rejection, thrown, CALLBACK, API_KEY, API_SECRET } = require('./helpers')
+
+const seen = new Set()
+function check(err, code, fields = {}) {
+  assert.ok(err instanceof ea.ElementsAuthError, `not an ElementsAuthError: ${err && err.stack}`)
+  assert.ok(err instanceof Error)
+  assert.equal(err.name, 'ElementsAuthError')
+  assert.equal(err.code, code)
+  assert.equal(err.kind, code.toLowerCase())
+  for (const [k, v] of Object.entries(fields)) {
+    if (v instanceof RegExp) assert.match(err[k], v, k)
+    else assert.deepEqual(err[k], v, k)
+  }
+  seen.add(code)
+  return err
+}
+
+test('INVALID_INPUT names the camelCase field, before anything is sent', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const base = { element: 'dropbox', code: 'c0de-xyz', name: 'n', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK }
+  const cases = [
+    [{ ...base, apiSecret: '' }, 'apiSecret'],
+    [{ ...base, callbackUrl: 'not a url' }, 'callbackUrl'],
+    [{ ...base, tags: ['ok', ''] }, 'tags[1]'],
+    [{ ...base, events: { vendorType: 'push', callbackUrl: CALLBACK } }, 'events.vendorType'],
+    [{ ...base, events: { vendorType: 'polling', callbackUrl: CALLBACK, refreshInterval: 0 } }, 'events.refreshInterval'],
+    [{ ...base, events: { vendorType: 'polling', callbackUrl: CALLBACK, pollerConfiguration: [1] } }, 'events.pollerConfiguration'],
+    [{ ...base, events: { vendorType: 'webhook', callbackUrl: CALLBACK, refreshInterval: 5 } }, 'events.refreshInterval'],
+    [{ ...base, configuration: { 'oauth.api.key': 'x' } }, 'configuration[0]'],
+    [{ ...base, configuration: { nested: { a: 1 } } }, 'configuration.nested'],
+    [{ ...base, name: 42 }, 'name'],
+  ]
+  for (const [request, field] of cases) {
+    const err = await rejection(client.createInstance(request))
+    check(err, 'INVALID_INPUT', { field, status: null })
+    assert.ok(err.message.includes(field), err.message)
+    check(thrown(() => client.createInstanceSync(request)), 'INVALID_INPUT', { field })
+  }
+  check(await rejection(client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK, params: [['a']] })), 'INVALID_INPUT', { field: 'params[0]' })
+  check(await rejection(client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK, params: [['state', 'x']] })), 'INVALID_INPUT', { field: 'params[0]' })
+  check(await rejection(client.getInstance(0)), 'INVALID_INPUT', { field: 'id' })
+  assert.equal(sandbox.requests().length, 0, 'nothing was sent')
+
+  check(thrown(() => new ea.Client({ baseUrl: sandbox.baseUrl, environment: 'staging' })), 'INVALID_INPUT', { field: 'baseUrl' })
+  check(thrown(() => new ea.Client({ environment: 'moon' })), 'INVALID_INPUT', { field: 'environment' })
+  check(thrown(() => new ea.Client({ timeoutMs: -1 })), 'INVALID_INPUT', { field: 'timeoutMs' })
+  check(thrown(() => new ea.Client({ timeoutMs: 0 })), 'INVALID_INPUT', { field: 'timeout' })
+  check(thrown(() => new ea.Client({ baseUrl: 'http://api.example.com/v2' })), 'INVALID_INPUT', { field: 'baseUrl' })
+  check(thrown(() => new ea.Client({ caFile: '/nonexistent/ca.pem' })), 'INVALID_INPUT', { field: 'caFile' })
+  check(thrown(() => new ea.Client({ userSecret: '' })), 'INVALID_INPUT', { field: 'userSecret' })
+  check(thrown(() => new ea.Client({ responseLimit: 0 })), 'INVALID_INPUT', { field: 'responseLimit' })
+  const noSecrets = new ea.Client({ baseUrl: sandbox.baseUrl })
+  check(await rejection(noSecrets.listInstances()), 'INVALID_INPUT', { field: 'userSecret' })
+  check(thrown(() => ea.verifyWebhookSignature('', 'body', 'sha256=AAAA')), 'INVALID_INPUT', { field: 'signatureKey' })
+})
+
+test('API errors carry status, requestId and providerMessage', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const wrong = new ea.Client({ baseUrl: sandbox.baseUrl, userSecret: 'wrong-user', organizationSecret: 'wrong-org' })
+  const denied = check(await rejection(wrong.listInstances()), 'API', { status: 401, retryable: false })
+  assert.match(denied.requestId, /^[0-9a-f]+$/)
+  check(await rejection(client.oauthUrl({ element: 'nosuchelement', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK })), 'API', { status: 404 })
+  const grant = await concurGrant(sandbox, client)
+  const wrongApp = check(await rejection(client.createInstance(concurCreate(grant.code, { apiKey: 'another-app' }))), 'API', { status: 400 })
+  assert.match(wrongApp.providerMessage, /invalid_grant/)
+})
+
+test('fault injection: 5xx, timeout, dropped connection, bad JSON', async (t) => {
+  const { sandbox, client, stop } = setup({}, { timeoutMs: 300, retryBaseDelayMs: 1, maxRetryDelayMs: 5 })
+  t.after(stop)
+
+  sandbox.injectFault('status:500', 1)
+  check(await rejection(client.listInstances()), 'API', { status: 500, retryable: true })
+
+  // 503 on a create is never retried: the code is single-use.
+  let grant = await concurGrant(sandbox, client)
+  const before = sandbox.requests().length
+  sandbox.injectFault('status:503', 1)
+  check(await rejection(client.createInstance(concurCreate(grant.code))), 'API', { status: 503 })
+  assert.equal(sandbox.requests().length - before, 1, 'exactly one POST')
+  // GETs are retried on 503
+  sandbox.injectFault('status:503', 1)
+  assert.deepEqual(await client.listInstances(), [])
+
+  grant = await concurGrant(sandbox, client)
+  sandbox.injectFault('slow:1500', 1)
+  const timeout = check(await rejection(client.createInstance(concurCreate(grant.code))), 'TIMEOUT', { mayHaveReachedServer: true, retryable: true, status: null })
+  assert.ok(timeout.message.length > 0)
+  const once = new ea.Client({ baseUrl: sandbox.baseUrl, userSecret: sandbox.userSecret, organizationSecret: sandbox.organizationSecret, timeoutMs: 300, maxRetries: 0 })
+  sandbox.injectFault('slow:1500', 1)
+  check(thrown(() => once.listInstancesSync()), 'TIMEOUT', { mayHaveReachedServer: true })
+  sandbox.clearFaults()
+
+  grant = await concurGrant(sandbox, client)
+  sandbox.injectFault('drop', 1)
+  check(await rejection(client.createInstance(concurCreate(grant.code))), 'TRANSPORT', { mayHaveReachedServer: true })
+
+  grant = await concurGrant(sandbox, client)
+  sandbox.injectFault('badjson', 1)
+  check(await rejection(client.createInstance(concurCreate(grant.code))), 'DECODE')
+  sandbox.injectFault('badjson', 1)
+  check(await rejection(client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK })), 'DECODE')
+})
+
+test('callback and signature kinds; sandbox errors', () => {
+  check(thrown(() => ea.parseCallback('https://app.example.com/cb?error=access_denied&error_description=No+thanks&state=s', 's')),
+    'AUTHORIZATION_DENIED', { error: 'access_denied', description: 'No thanks', uri: null })
+  check(thrown(() => ea.parseCallback('https://app.example.com/cb?code=abc&state=s', 't')), 'STATE_MISMATCH')
+  check(thrown(() => ea.parseCallback('https://app.example.com/cb?foo=1', 's')), 'INVALID_CALLBACK')
+  const body = '{"event":1}'
+  const header = ea.signWebhook('webhook-signing-key', body)
+  assert.match(header, /^sha256=/)
+  assert.equal(ea.verifyWebhookSignature('webhook-signing-key', Buffer.from(body), header), undefined)
+  check(thrown(() => ea.verifyWebhookSignature('other-key-xyz', body, header)), 'INVALID_SIGNATURE')
+  assert.equal(ea.SIGNATURE_HEADER, 'Elements-Webhook-Signature')
+
+  const sandbox = ea.Sandbox.start()
+  try {
+    check(thrown(() => sandbox.injectFault('explode')), 'SANDBOX')
+    check(thrown(() => sandbox.approve('https://elsewhere.example/authorize')), 'SANDBOX')
+    check(thrown(() => ea.Sandbox.start({ port: sandbox.port })), 'SANDBOX')
+    check(thrown(() => ea.Sandbox.start({ userSecret: 'has space' })), 'SANDBOX')
+  } finally {
+    sandbox.stop()
+  }
+})
+
+test('every error code was produced above', () => {
+  assert.deepEqual([...seen].sort(), Object.values(ea.ErrorCode).sort())
+})
+
+test('no secret appears in messages, stacks, util.inspect or JSON of errors and results', async (t) => {
+  const USER = 'user-secret-Zq81nT5w'
+  const ORG = 'org-secret-Hx29vB4k'
+  const API = 'api-secret-Mv73pL0c'
+  const SIG = 'signature-key-Wd55sR8j'
+  const { sandbox, client, stop } = setup({ userSecret: USER, organizationSecret: ORG }, { timeoutMs: 300 })
+  t.after(stop)
+  const outputs = []
+  const secrets = [USER, ORG, API, SIG]
+  const show = (x) => {
+    outputs.push(util.inspect(x, { depth: Infinity, showHidden: true }), util.inspect(x), String(x), JSON.stringify(x) ?? '')
+    if (x instanceof Error) outputs.push(x.message, x.stack)
+  }
+  const req = (code, extra = {}) => ({
+    element: 'dropbox', code, name: 'n', apiKey: API_KEY, apiSecret: API, callbackUrl: CALLBACK,
+    events: { vendorType: 'webhook', callbackUrl: 'https://app.example.com/hooks', signatureKey: SIG }, ...extra,
+  })
+  const grantFor = async () => {
+    const url = await client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API, callbackUrl: CALLBACK })
+    show(url)
+    const grant = ea.parseCallback(sandbox.approve(url.oauthUrl), url.state)
+    secrets.push(grant.code)
+    show(grant)
+    return grant
+  }
+
+  const instance = await client.createInstance(req((await grantFor()).code))
+  secrets.push(instance.token)
+  show(instance)
+  show(await client.listInstances())
+  show(client.getInstanceSync(instance.id))
+  show(client)
+  show(sandbox)
+
+  // errors in every path that handled a secret
+  show(await rejection(client.createInstance(req((await grantFor()).code, { apiKey: 'wrong-app' }))))
+  for (const fault of ['slow:1500', 'drop', 'badjson', 'status:500']) {
+    const { code } = await grantFor()
+    sandbox.injectFault(fault, 1)
+    show(await rejection(client.createInstance(req(code))))
+  }
+  sandbox.injectFault('status:400', 1)
+  show(await rejection(client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API, callbackUrl: CALLBACK })))
+  show(await rejection(new ea.Client({ baseUrl: sandbox.baseUrl, userSecret: USER + 'x', organizationSecret: ORG }).listInstances()))
+  show(await rejection(client.createInstance(req('', {}))))
+  show(thrown(() => ea.verifyWebhookSignature(SIG, 'body', ea.signWebhook(SIG, 'other body'))))
+  show(thrown(() => ea.parseCallback(`https://app.example.com/cb?code=${secrets[4]}&state=a`, 'b')))
+
+  assert.ok(secrets.length >= 6)
+  for (const out of outputs) {
+    for (const s of secrets) assert.ok(!out.includes(s), `a secret leaked into: ${out.slice(0, 200)}`)
+  }
+})
