@@ -403,7 +403,7 @@ fn write_page(stream: &mut TcpStream, page: &Page) -> std::io::Result<()> {
 background:#eef2f7;color:#1f2937;display:flex;min-height:100vh;align-items:center;justify-content:center}}\
 main{{background:#fff;max-width:30rem;width:90%;padding:2rem;border-radius:14px;\
 box-shadow:0 10px 30px rgba(15,23,42,.12)}}h1{{font-size:1.35rem;margin:0 0 .75rem;color:{color}}}\
-p{{line-height:1.5}}</style>\n</head>\n<body>\n<main>\n<h1 id=\"result\">{mark} {title}</h1>\n\
+p{{line-height:1.5}}.sub{{color:#6b7280;font-size:.85rem;margin-bottom:0}}</style>\n</head>\n<body>\n<main>\n<h1 id=\"result\">{mark} {title}</h1>\n\
 <p id=\"message\">{message}</p>\n<p class=\"sub\">elements-auth</p>\n</main>\n</body>\n</html>\n",
         title = html_escape(&page.title),
         message = html_escape(&page.message),
