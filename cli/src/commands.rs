@@ -306,7 +306,7 @@ pub fn login(args: &LoginArgs) -> CliResult<()> {
     let request = inputs::oauth_request(&args.app, &args.oauth, &callback_url, None)?;
     let client = inputs::client(&args.platform, true)?;
     let placeholder = Secret::new("placeholder");
-    inputs::create_request(&args.app, &args.instance, &callback_url, placeholder)?;
+    inputs::create_request(&args.app, &args.instance, &callback_url, placeholder)?.validate()?;
     let interrupted = interrupt_flag();
 
     let url = client.oauth_url(&request)?;

@@ -302,3 +302,32 @@ fn login_opens_the_browser_command_with_the_url() {
         "the browser got the printed URL"
     );
 }
+
+#[test]
+fn bad_instance_settings_are_refused_before_the_user_is_sent_to_consent() {
+    let sb = sandbox();
+    let mut c = cmd(&sb);
+    c.args([
+        "login",
+        "--no-browser",
+        "--element",
+        "concur",
+        "--name",
+        "n",
+        "--site-address",
+        "https://www.concursolutions.com",
+        "--events-callback-url",
+        "https://app.example.com/events",
+        "--poll-interval",
+        "0",
+    ]);
+    let out = run(c, "");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(code(&out), 10, "{stderr}");
+    assert!(stderr.contains("refresh_interval"), "{stderr}");
+    assert!(
+        !stdout.contains("http"),
+        "no consent URL is printed: {stdout}"
+    );
+    assert!(sb.requests().is_empty(), "nothing was sent");
+}

@@ -230,7 +230,9 @@ impl CreateInstanceRequest {
         self
     }
 
-    pub(crate) fn validate(&self) -> Result<()> {
+    /// Checks every field, as `create_instance` does before sending; lets a
+    /// caller reject bad settings early (before sending a user to consent).
+    pub fn validate(&self) -> Result<()> {
         validate::element_key("element", &self.element)?;
         validate::non_empty("code", self.code.expose())?;
         validate::non_empty("name", &self.name)?;

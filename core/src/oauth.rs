@@ -93,8 +93,8 @@ impl OAuthUrlRequest {
         self
     }
 
-    /// Checks every field; returns the state to send.
-    pub(crate) fn validate(&self) -> Result<()> {
+    /// Checks every field, as `oauth_url` does before sending.
+    pub fn validate(&self) -> Result<()> {
         validate::element_key("element", &self.element)?;
         validate::non_empty("api_key", &self.api_key)?;
         validate::non_empty("api_secret", self.api_secret.expose())?;
