@@ -67,7 +67,8 @@ def last_request(sandbox: Sandbox, method: str, path_suffix: str) -> dict[str, A
     """The most recent recorded API request with this method and path ending."""
     for req in reversed(sandbox.requests()):
         if req["method"] == method and req["path"].endswith(path_suffix):
-            return req
+            found: dict[str, Any] = req
+            return found
     raise AssertionError(f"no {method} {path_suffix} was recorded")
 
 

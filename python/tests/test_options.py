@@ -282,14 +282,15 @@ def test_bad_create_input_is_named_before_sending(sandbox: Sandbox, client: Clie
         with pytest.raises(elements_auth.InvalidInputError) as info:
             client.create_instance("concur", grant, "n", API_KEY, API_SECRET, CALLBACK, **kwargs)
         assert info.value.field == field, kwargs
-    for name, args in {
+    bad: dict[str, tuple[Any, ...]] = {
         "element": ("", grant, "n", API_KEY, API_SECRET, CALLBACK),
         "name": ("concur", grant, "", API_KEY, API_SECRET, CALLBACK),
         "api_key": ("concur", grant, "n", "", API_SECRET, CALLBACK),
         "api_secret": ("concur", grant, "n", API_KEY, "", CALLBACK),
         "callback_url": ("concur", grant, "n", API_KEY, API_SECRET, "nope"),
         "code": ("concur", "", "n", API_KEY, API_SECRET, CALLBACK),
-    }.items():
+    }
+    for name, args in bad.items():
         with pytest.raises(elements_auth.InvalidInputError) as info:
             client.create_instance(*args)
         assert info.value.field == name

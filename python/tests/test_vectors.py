@@ -10,7 +10,7 @@ import elements_auth
 from elements_auth import Client, Sandbox, parse_callback, sign_webhook, verify_webhook_signature
 from conftest import load_vectors
 
-KIND_CLASS = {
+KIND_CLASS: dict[str, type[elements_auth.ElementsAuthError]] = {
     "invalid_input": elements_auth.InvalidInputError,
     "api": elements_auth.ApiError,
     "transport": elements_auth.TransportError,
@@ -44,7 +44,7 @@ def test_callbacks(case: dict[str, Any]) -> None:
     want = expect["error"]
     with pytest.raises(KIND_CLASS[want["kind"]]) as info:
         parse_callback(case["callback"], case["expected_state"])
-    err = info.value
+    err: elements_auth.ElementsAuthError = info.value
     assert err.kind == want["kind"]
     if isinstance(err, elements_auth.AuthorizationDeniedError):
         assert err.error == want["error"]
@@ -58,14 +58,15 @@ def test_callbacks(case: dict[str, Any]) -> None:
 def test_webhook_signatures(case: dict[str, Any]) -> None:
     body: str = case["body"]
     if case["valid"]:
-        assert verify_webhook_signature(case["key"], body, case["header"]) is None
-        # bytes and str bodies are the same UTF-8 bytes
-        assert verify_webhook_signature(case["key"], body.encode("utf-8"), case["header"]) is None
-        assert verify_webhook_signature(case["key"], bytearray(body.encode()), case["header"]) is None
+        # Returns None (no exception); bytes and str bodies are the same UTF-8 bytes.
+        verify_webhook_signature(case["key"], body, case["header"])
+        verify_webhook_signature(case["key"], body.encode("utf-8"), case["header"])
+        verify_webhook_signature(case["key"], bytearray(body.encode()), case["header"])
         return
     with pytest.raises(KIND_CLASS[case["kind"]]) as info:
         verify_webhook_signature(case["key"], body, case["header"])
-    assert info.value.kind == case["kind"]
+    err: elements_auth.ElementsAuthError = info.value
+    assert err.kind == case["kind"]
 
 
 def test_sign_webhook_round_trips() -> None:
