@@ -150,16 +150,15 @@ masked(native.Grant, (g) => ({ code: MASK, state: g.state }))
 masked(native.Client, (c) => ({ baseUrl: c.baseUrl }))
 masked(native.Sandbox, (s) => ({ baseUrl: s.baseUrl, autoConsent: s.autoConsent }))
 
-module.exports = {
-  Client,
-  Sandbox,
-  Grant: native.Grant,
-  Instance: native.Instance,
-  ElementsAuthError,
-  ErrorCode,
-  parseCallback: wrapFunction(native.parseCallback),
-  verifyWebhookSignature: wrapFunction(native.verifyWebhookSignature),
-  signWebhook: wrapFunction(native.signWebhook),
-  SIGNATURE_HEADER: native.SIGNATURE_HEADER,
-  CORE_VERSION: native.CORE_VERSION,
-}
+// One assignment per name, so that ESM `import { Client } from 'elements-auth'` sees them.
+exports.Client = Client
+exports.Sandbox = Sandbox
+exports.Grant = native.Grant
+exports.Instance = native.Instance
+exports.ElementsAuthError = ElementsAuthError
+exports.ErrorCode = ErrorCode
+exports.parseCallback = wrapFunction(native.parseCallback)
+exports.verifyWebhookSignature = wrapFunction(native.verifyWebhookSignature)
+exports.signWebhook = wrapFunction(native.signWebhook)
+exports.SIGNATURE_HEADER = native.SIGNATURE_HEADER
+exports.CORE_VERSION = native.CORE_VERSION

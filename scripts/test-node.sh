@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the Node.js package (node/) the way users get it and tests it:
+#   npm ci + napi build, the node:test suite (shared vectors included), the
+#   generated binding.d.ts checked against the committed one, then npm pack,
+#   the tarball installed into a fresh project, require('elements-auth'), the
+#   example run there, and tsc --strict on its TypeScript version.
+# Works on a fresh Debian machine as root; idempotent; fails on any error.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root/node"
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_apt[@]}"
+fi
+command -v cargo >/dev/null 2>&1 || { echo "test-node: cargo (Rust) is required" >&2; exit 1; }
+
+echo "== npm ci (node/)"
+npm ci --no-audit --no-fund --loglevel=error
+
+echo "== napi build (release)"
+npm run --silent build
+if ! git -C "$root" diff --quiet -- node/binding.d.ts node/binding.js 2>/dev/null; then
+  echo "test-node: binding.d.ts/binding.js drifted from the Rust sources; commit the regenerated files" >&2
+  git -C "$root" --no-pager diff --stat -- node/binding.d.ts node/binding.js >&2
+  exit 1
+fi
+
+echo "== node --test"
+node --test __test__/
+
+echo "== npm pack + install into a fresh project"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+tarball="$(npm pack --silent --pack-destination "$work" | tail -n 1)"
+mkdir "$work/app"
+cd "$work/app"
+npm init -y >/dev/null
+typescript="$(node -p "require('$root/node/package.json').devDependencies.typescript")"
+types_node="$(node -p "require('$root/node/package.json').devDependencies['@types/node']")"
+npm install --no-audit --no-fund --loglevel=error --prefer-offline \
+  "$work/$tarball" "typescript@$typescript" "@types/node@$types_node"
+node -e "const ea = require('elements-auth'); if (typeof ea.Client !== 'function' || typeof ea.Sandbox.start !== 'function') process.exit(1); console.log('require(elements-auth) ok, core', ea.CORE_VERSION)"
+
+echo "== example (examples/node/concur-flow.mjs)"
+cp "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" "$root/examples/node/tsconfig.json" .
+out="$(node concur-flow.mjs)"
+echo "$out" | sed -E 's/^(token: ).*/\1<printed, hidden here>/'
+echo "$out" | grep -Eq '^token: [A-Za-z0-9+/=_-]{20,}$' || { echo "test-node: the example printed no token" >&2; exit 1; }
+
+echo "== tsc --strict --noEmit (examples/node/concur-flow.ts)"
+npx --no-install tsc --strict --noEmit -p tsconfig.json
+node -e "require('typescript')" # the checker that ran is the pinned one
+echo "test-node: all passed"
