@@ -126,4 +126,22 @@ mod tests {
             assert_eq!(name.to_str().unwrap(), kind.as_str());
         }
     }
+
+    #[test]
+    fn a_panic_becomes_ea_err_internal_and_never_unwinds_into_c() {
+        let mut err: *mut ea_error = std::ptr::null_mut();
+        let rc = ffi::guard(&mut err, || panic!("boom"));
+        assert_eq!(rc, ea_result::EA_ERR_INTERNAL);
+        assert_eq!(ea_error_kind(err), ea_result::EA_ERR_INTERNAL);
+        let message = unsafe { CStr::from_ptr(ea_error_message(err)) };
+        assert!(message.to_str().unwrap().contains("panic"));
+        ea_error_free(err);
+        // With err = NULL the code alone comes back.
+        assert_eq!(
+            ffi::guard(std::ptr::null_mut(), || panic!("boom")),
+            ea_result::EA_ERR_INTERNAL
+        );
+        // Accessors fall back to their default.
+        assert_eq!(ffi::get(7, || -> i32 { panic!("boom") }), 7);
+    }
 }
