@@ -43,6 +43,9 @@ cd "$WORK"
 step "import check"
 "$VPY" -c "import elements_auth; print('elements_auth', elements_auth.__version__, 'imported from', elements_auth.__file__)"
 
+step "the wheel is abi3 (one wheel for every CPython from 3.9 on)"
+grep -E '^Tag: cp39-abi3-' "$VENV"/lib/python3*/site-packages/elements_auth-*.dist-info/WHEEL
+
 step "example: examples/python/concur_flow.py"
 "$VPY" "$ROOT/examples/python/concur_flow.py" | tee "$WORK/example.out"
 grep -q '^token: ' "$WORK/example.out"

@@ -216,3 +216,27 @@ def test_exceptions_can_be_caught_at_the_root(client: Client) -> None:
         except ElementsAuthError as err:
             caught.append(err.kind)
     assert caught == ["invalid_input", "state_mismatch", "invalid_signature"]
+
+
+def test_errors_pickle_with_their_attributes(sandbox: Sandbox) -> None:
+    import pickle
+
+    client = no_retry_client(sandbox, timeout=0.2)
+    sandbox.inject_fault("slow:800", 1)
+    errors: list[ElementsAuthError] = []
+    for call in (
+        lambda: client.oauth_url("concur", "", "s", CALLBACK),
+        lambda: client.list_instances(),
+        lambda: parse_callback("error=access_denied&error_description=no", "s"),
+        lambda: client.get_instance(999),
+    ):
+        with pytest.raises(ElementsAuthError) as info:
+            call()
+        errors.append(info.value)
+    for err in errors:
+        copy = pickle.loads(pickle.dumps(err))
+        assert type(copy) is type(err)
+        assert str(copy) == str(err)
+        assert repr(copy) == repr(err)
+        assert copy.__dict__ == err.__dict__
+    assert isinstance(pickle.loads(pickle.dumps(errors[1])), TimeoutError)

@@ -8,7 +8,7 @@ element tokens, signature keys).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 __all__ = [
     "ElementsAuthError",
@@ -50,6 +50,11 @@ class ElementsAuthError(Exception):
 
     def _fields(self) -> dict[str, object]:
         return {"message": self.message}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors defeat the default pickling of exceptions:
+        # rebuild from the text and restore the attributes instead.
+        return (_restore, (type(self), self.text, dict(self.__dict__)))
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{k}={v!r}" for k, v in self._fields().items())
@@ -210,3 +215,11 @@ class SandboxError(ElementsAuthError):
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
+
+
+def _restore(cls: type[ElementsAuthError], text: str, state: dict[str, Any]) -> ElementsAuthError:
+    """Rebuilds a pickled error (see ``ElementsAuthError.__reduce__``)."""
+    error = cls.__new__(cls, text)
+    Exception.__init__(error, text)
+    error.__dict__.update(state)
+    return error
