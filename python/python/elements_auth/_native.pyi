@@ -1,6 +1,6 @@
 """Type stubs of the native half of elements_auth (import from ``elements_auth``)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from types import TracebackType
 from typing import Any, Final, Optional, Union, final
@@ -200,7 +200,7 @@ class Client:
         api_secret: str,
         callback_url: str,
         *,
-        tags: Optional[list[str]] = None,
+        tags: Optional[Sequence[str]] = None,
         filter_response_nulls: Optional[bool] = None,
         events: Optional[Events] = None,
         configuration: Optional[_Pairs] = None,
