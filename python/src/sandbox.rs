@@ -61,6 +61,28 @@ impl Sandbox {
             .map_err(|e| errors::sandbox(py, e))
     }
 
+    /// Starts a sandbox: the same as ``Sandbox(...)``, spelled as in the Node
+    /// and C APIs (``Sandbox.start``, ``ea_sandbox_start``).
+    #[staticmethod]
+    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None))]
+    fn start(
+        py: Python<'_>,
+        auto_consent: bool,
+        port: u16,
+        code_ttl: f64,
+        user_secret: Option<String>,
+        organization_secret: Option<String>,
+    ) -> PyResult<Self> {
+        Sandbox::new(
+            py,
+            auto_consent,
+            port,
+            code_ttl,
+            user_secret,
+            organization_secret,
+        )
+    }
+
     /// ``http://127.0.0.1:{port}/elements/api-v2``: the ``base_url`` to give a ``Client``.
     #[getter]
     fn base_url(&self) -> String {

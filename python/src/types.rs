@@ -114,13 +114,24 @@ impl Events {
         vendor_type: &str,
         callback_url: String,
         signature_key: Option<String>,
-        refresh_interval: Option<u32>,
+        refresh_interval: Option<i64>,
         poller_configuration: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let vendor_type = vendor_type.parse().map_err(|e| errors::to_py(py, e))?;
         let mut inner = elements_auth::Events::new(vendor_type, callback_url);
         inner.signature_key = signature_key.map(Secret::new);
-        inner.refresh_interval = refresh_interval;
+        // Python ints are unbounded: out-of-range minutes are an input error
+        // naming the field, like the core's own check, not an OverflowError.
+        inner.refresh_interval = match refresh_interval {
+            None => None,
+            Some(minutes) => Some(u32::try_from(minutes).map_err(|_| {
+                errors::invalid(
+                    py,
+                    "events.refresh_interval",
+                    "must be a whole number of minutes, at least 1",
+                )
+            })?),
+        };
         inner.poller_configuration = match poller_configuration {
             Some(obj) if !obj.is_none() => {
                 Some(crate::json::from_py("events.poller_configuration", obj)?)
@@ -146,7 +157,7 @@ impl Events {
         vendor_type: &str,
         callback_url: String,
         signature_key: Option<String>,
-        refresh_interval: Option<u32>,
+        refresh_interval: Option<i64>,
         poller_configuration: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Events::build(
@@ -166,7 +177,7 @@ impl Events {
         py: Python<'_>,
         callback_url: String,
         signature_key: Option<String>,
-        refresh_interval: Option<u32>,
+        refresh_interval: Option<i64>,
         poller_configuration: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         Events::build(

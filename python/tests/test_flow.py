@@ -125,6 +125,14 @@ def test_sandbox_without_auto_consent_serves_a_consent_page(client: Client) -> N
         assert c.create_instance("dropbox", grant, "x", API_KEY, API_SECRET, CALLBACK).id > 0
 
 
+def test_sandbox_start_spelling_matches_node_and_c() -> None:
+    with Sandbox.start(auto_consent=False, user_secret="u-given", organization_secret="o-given") as sb:
+        assert not sb.auto_consent
+        assert sb.user_secret == "u-given" and sb.organization_secret == "o-given"
+        assert sb.base_url == f"http://127.0.0.1:{sb.port}/elements/api-v2"
+        assert sb.client().list_instances() == []
+
+
 def test_sandbox_stop_is_idempotent_and_final() -> None:
     sb = Sandbox()
     c = sb.client(timeout=2.0, max_retries=0)

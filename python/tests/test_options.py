@@ -300,3 +300,11 @@ def test_bad_create_input_is_named_before_sending(sandbox: Sandbox, client: Clie
     assert len(sandbox.requests()) == before
     with pytest.raises(TypeError):
         client.create_instance("concur", 42, "n", API_KEY, API_SECRET, CALLBACK)  # type: ignore[arg-type]
+
+
+def test_out_of_range_refresh_interval_is_invalid_input_naming_the_field() -> None:
+    for minutes in (-1, 2**32):
+        with pytest.raises(elements_auth.InvalidInputError) as info:
+            Events.polling("https://e.example/x", refresh_interval=minutes)
+        assert info.value.field == "events.refresh_interval"
+        assert isinstance(info.value, ValueError)

@@ -227,6 +227,16 @@ class Sandbox:
         organization_secret: Optional[str] = None,
     ) -> Sandbox:
         """Starts the sandbox and returns once it accepts connections."""
+    @staticmethod
+    def start(
+        *,
+        auto_consent: bool = True,
+        port: int = 0,
+        code_ttl: float = 600.0,
+        user_secret: Optional[str] = None,
+        organization_secret: Optional[str] = None,
+    ) -> Sandbox:
+        """Starts a sandbox: the same as ``Sandbox(...)``, spelled as in Node and C."""
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:{port}/elements/api-v2``: the ``base_url`` to give a ``Client``."""
