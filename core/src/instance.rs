@@ -251,10 +251,12 @@ impl CreateInstanceRequest {
                 return Err(Error::invalid(field, "key must not be empty"));
             }
             if RESERVED_CONFIGURATION.contains(&key.as_str()) {
-                let hint = if key.starts_with("event.") {
-                    "set it through events"
-                } else {
-                    "it has its own argument"
+                let hint = match (key.starts_with("event."), &self.events) {
+                    (true, None) => {
+                        "it configures events and this request has none: set events instead"
+                    }
+                    (true, Some(_)) => "set it through events",
+                    (false, _) => "it has its own argument",
                 };
                 return Err(Error::invalid(field, format!("{key} is reserved: {hint}")));
             }

@@ -335,3 +335,15 @@ fn https_is_required_except_on_loopback() {
         "production is the default"
     );
 }
+
+#[test]
+fn a_signature_key_without_events_is_refused() {
+    let env = Env::new();
+    let client = env.client();
+    let request = create(|r| r.configuration("event.notification.signature.key", "sigkey-orphan"));
+    let err = client.create_instance(&request).unwrap_err();
+    assert_eq!(err.field(), Some("configuration[0]"));
+    assert!(err.to_string().contains("this request has none"), "{err}");
+    assert!(!err.to_string().contains("sigkey-orphan"), "{err}");
+    assert!(env.sandbox.requests().is_empty());
+}
