@@ -222,6 +222,9 @@ impl ClientBuilder {
             (None, None) => Environment::Production.base_url().to_owned(),
         };
         let parsed = validate::base_url(&base)?;
+        if self.response_limit == 0 {
+            return Err(Error::invalid("response_limit", "must be at least 1 byte"));
+        }
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be greater than zero"));
         }
@@ -283,6 +286,14 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Instance ids are positive: anything else cannot name an instance.
+fn instance_id(id: i64) -> Result<()> {
+    if id <= 0 {
+        return Err(Error::invalid("id", "must be a positive instance id"));
+    }
+    Ok(())
 }
 
 fn load_ca_file(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
@@ -424,6 +435,7 @@ impl Client {
 
     /// Fetches one instance by id.
     pub fn get_instance(&self, id: i64) -> Result<Instance> {
+        instance_id(id)?;
         let auth = self.platform_authorization()?;
         let path = format!("/instances/{id}");
         let answer = self.platform_call("GET", &path, &auth, "get_instance")?;
@@ -444,6 +456,7 @@ impl Client {
 
     /// Deletes one instance by id.
     pub fn delete_instance(&self, id: i64) -> Result<()> {
+        instance_id(id)?;
         let auth = self.platform_authorization()?;
         let path = format!("/instances/{id}");
         self.platform_call("DELETE", &path, &auth, "delete_instance")?;

@@ -347,3 +347,13 @@ fn a_signature_key_without_events_is_refused() {
     assert!(!err.to_string().contains("sigkey-orphan"), "{err}");
     assert!(env.sandbox.requests().is_empty());
 }
+
+#[test]
+fn instance_ids_and_limits_are_checked() {
+    let env = Env::new();
+    let client = env.client();
+    assert_invalid(client.get_instance(0), "id");
+    assert_invalid(client.delete_instance(-3), "id");
+    assert!(env.sandbox.requests().is_empty());
+    assert_invalid(env.builder().response_limit(0).build(), "response_limit");
+}
