@@ -366,18 +366,16 @@ impl Client {
         };
         let path = format!("/elements/{}/oauth/url", request.element);
         let secrets = self.secrets(&[request.api_secret.expose()]);
-        let answer = self
-            .inner
-            .call(crate::http::Call {
-                method: "GET",
-                path: &path,
-                query: Some(&request.query(&state)),
-                body: None,
-                authorization: None,
-                what: "oauth_url",
-            })
-            .map_err(|e| e.scrub(&secrets))?;
-        let value = answer.json().map_err(|e| e.scrub(&secrets))?;
+        let answer = self.inner.call(crate::http::Call {
+            method: "GET",
+            path: &path,
+            query: Some(&request.query(&state)),
+            body: None,
+            authorization: None,
+            what: "oauth_url",
+            secrets: &secrets,
+        })?;
+        let value = answer.json()?;
         let obj = value.as_object().ok_or_else(|| Error::Decode {
             message: "the oauth/url answer is not a JSON object".into(),
         })?;
@@ -418,18 +416,16 @@ impl Client {
         let mut secrets = request.secrets();
         secrets.extend(self.secrets(&[]));
         let body = request.to_body();
-        let answer = self
-            .inner
-            .call(crate::http::Call {
-                method: "POST",
-                path: "/instances",
-                query: None,
-                body: Some(&body),
-                authorization: Some(auth.expose()),
-                what: "create_instance",
-            })
-            .map_err(|e| e.scrub(&secrets))?;
-        let value = answer.json().map_err(|e| e.scrub(&secrets))?;
+        let answer = self.inner.call(crate::http::Call {
+            method: "POST",
+            path: "/instances",
+            query: None,
+            body: Some(&body),
+            authorization: Some(auth.expose()),
+            what: "create_instance",
+            secrets: &secrets,
+        })?;
+        let value = answer.json()?;
         Instance::from_json(value)
     }
 
@@ -470,16 +466,15 @@ impl Client {
         auth: &Secret,
         what: &'static str,
     ) -> Result<crate::http::Answer> {
-        self.inner
-            .call(crate::http::Call {
-                method,
-                path,
-                query: None,
-                body: None,
-                authorization: Some(auth.expose()),
-                what,
-            })
-            .map_err(|e| e.scrub(&self.secrets(&[])))
+        self.inner.call(crate::http::Call {
+            method,
+            path,
+            query: None,
+            body: None,
+            authorization: Some(auth.expose()),
+            what,
+            secrets: &self.secrets(&[]),
+        })
     }
 
     /// `User <u>, Organization <o>`, or an error naming the missing secret.

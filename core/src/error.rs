@@ -235,7 +235,7 @@ impl Error {
             } => Error::Api {
                 status,
                 message: s(message),
-                request_id,
+                request_id: o(request_id),
                 provider_message: o(provider_message),
             },
             Error::Transport {

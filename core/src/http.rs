@@ -15,6 +15,8 @@ pub(crate) struct Call<'a> {
     pub authorization: Option<&'a str>,
     /// The operation's name, for messages (`create_instance`).
     pub what: &'static str,
+    /// Values to scrub from any error text: what this call sends that is secret.
+    pub secrets: &'a [&'a str],
 }
 
 /// A successful answer.
@@ -59,7 +61,7 @@ impl Inner {
                     retry_after,
                 } => {
                     if !retryable || attempt >= self.max_retries {
-                        return Err(error);
+                        return Err(error.scrub(call.secrets));
                     }
                     let wait = match retry_after {
                         Some(wait) => wait.min(self.max_retry_delay),
@@ -74,17 +76,12 @@ impl Inner {
 
     /// Exponential backoff with jitter: a random wait in [d/2, d], d = base * 2^attempt.
     fn backoff(&self, attempt: u32) -> Duration {
-        let full = self
-            .retry_base_delay
-            .saturating_mul(1u32 << attempt.min(16))
-            .min(self.max_retry_delay);
-        let mut byte = [0u8; 2];
-        let r = if getrandom::fill(&mut byte).is_ok() {
-            u16::from_le_bytes(byte) as f64 / u16::MAX as f64
-        } else {
-            0.5
-        };
-        full.mul_f64(0.5 + r / 2.0)
+        backoff_delay(
+            self.retry_base_delay,
+            self.max_retry_delay,
+            attempt,
+            jitter(),
+        )
     }
 
     fn attempt(&self, call: &Call<'_>) -> Attempt {
@@ -141,7 +138,7 @@ impl Inner {
         }
         let retryable = idempotent && matches!(status, 429 | 502 | 503 | 504);
         Attempt::Failed {
-            error: api_error(status, &body, request_id),
+            error: api_error(status, &body, request_id, call.secrets),
             retryable,
             retry_after,
         }
@@ -184,6 +181,22 @@ impl Inner {
             retryable,
             retry_after: None,
         }
+    }
+}
+
+/// The wait before retry number `attempt + 1`: d = base * 2^attempt, capped,
+/// scaled into [d/2, d] by `unit` (in [0, 1]) so that clients spread out.
+fn backoff_delay(base: Duration, cap: Duration, attempt: u32, unit: f64) -> Duration {
+    let full = base.saturating_mul(1u32 << attempt.min(16)).min(cap);
+    full.mul_f64(0.5 + unit.clamp(0.0, 1.0) / 2.0)
+}
+
+/// A random number in [0, 1] from the operating system (0.5 if it fails).
+fn jitter() -> f64 {
+    let mut bytes = [0u8; 2];
+    match getrandom::fill(&mut bytes) {
+        Ok(()) => f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX),
+        Err(_) => 0.5,
     }
 }
 
@@ -231,18 +244,24 @@ fn describe(e: &ureq::Error) -> String {
 }
 
 /// The platform's error body `{message, requestId, providerMessage}`, or a summary.
-fn api_error(status: u16, body: &[u8], header_request_id: Option<String>) -> Error {
+fn api_error(
+    status: u16,
+    body: &[u8],
+    header_request_id: Option<String>,
+    secrets: &[&str],
+) -> Error {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         parsed
             .as_ref()
             .and_then(|v| v.get(name))
             .and_then(Value::as_str)
+            .map(crate::oauth::printable)
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
     };
     let message = field("message").unwrap_or_else(|| {
-        let text = String::from_utf8_lossy(body);
+        // Scrubbed before it is cut short, so no prefix of a secret survives.
+        let text = crate::secret::scrub(&String::from_utf8_lossy(body), secrets);
         let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
         if snippet.trim().is_empty() {
             format!("HTTP {status} with an empty body")
@@ -250,6 +269,7 @@ fn api_error(status: u16, body: &[u8], header_request_id: Option<String>) -> Err
             format!("HTTP {status} with a body that is not the platform's JSON: {snippet}")
         }
     });
+    let header_request_id = header_request_id.map(|id| crate::oauth::printable(&id));
     if (300..400).contains(&status) {
         return Error::Api {
             status,
@@ -263,5 +283,41 @@ fn api_error(status: u16, body: &[u8], header_request_id: Option<String>) -> Err
         message,
         request_id: field("requestId").or(header_request_id),
         provider_message: field("providerMessage"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: Duration = Duration::from_millis(1);
+
+    #[test]
+    fn backoff_doubles_within_jitter_bounds_and_is_capped() {
+        let base = 100 * MS;
+        let cap = 1000 * MS;
+        for attempt in 0..4 {
+            let d = base * (1 << attempt);
+            assert_eq!(backoff_delay(base, cap, attempt, 0.0), d / 2);
+            assert_eq!(backoff_delay(base, cap, attempt, 1.0), d);
+        }
+        assert_eq!(backoff_delay(base, cap, 10, 1.0), cap);
+        assert_eq!(backoff_delay(base, cap, 10, 0.0), cap / 2);
+        assert_eq!(
+            backoff_delay(base, cap, 40, 1.0),
+            cap,
+            "no overflow on many attempts"
+        );
+    }
+
+    #[test]
+    fn jitter_spreads_retries() {
+        let draws: Vec<f64> = (0..32).map(|_| jitter()).collect();
+        assert!(draws.iter().all(|u| (0.0..=1.0).contains(u)));
+        let first = draws[0];
+        assert!(
+            draws.iter().any(|u| (u - first).abs() > 1e-9),
+            "jitter is not constant"
+        );
     }
 }

@@ -397,7 +397,9 @@ impl Instance {
         };
         let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
         let name = text("name").unwrap_or_default();
-        let token = text("token").unwrap_or_default();
+        let token = text("token")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| decode("instance has no token"))?;
         let element_key = match obj.get("element") {
             Some(Value::Object(e)) => e
                 .get("key")

@@ -198,7 +198,8 @@ impl fmt::Debug for Grant {
 /// (with or without the leading `?`). `error` / `error_description` /
 /// `error_uri` become [`Error::AuthorizationDenied`]; neither `code` nor
 /// `error` is [`Error::InvalidCallback`]; a missing or different `state` is
-/// [`Error::StateMismatch`] (compared in constant time).
+/// [`Error::StateMismatch`] (compared in constant time), checked before
+/// anything else so that a forged callback cannot pose as a denial.
 pub fn parse_callback(callback: &str, expected_state: &str) -> Result<Grant> {
     if expected_state.is_empty() {
         return Err(Error::invalid("expected_state", "must not be empty"));
@@ -229,11 +230,27 @@ pub fn parse_callback(callback: &str, expected_state: &str) -> Result<Grant> {
         }
         *slot = Some(value.into_owned());
     }
+    if code.is_none() && error.is_none() && state.is_none() {
+        return Err(Error::InvalidCallback {
+            message: "the callback carries neither a code nor an error".into(),
+        });
+    }
+    // The state comes first, for errors too (RFC 6749 4.1.2.1): a forged
+    // callback must not pass for the vendor's answer, whatever it claims.
+    let state = state.ok_or_else(|| Error::StateMismatch {
+        message: "the callback carries no state".into(),
+    })?;
+    if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
+        return Err(Error::StateMismatch {
+            message: "the callback's state differs from the one sent; the request may be forged"
+                .into(),
+        });
+    }
     if let Some(error) = error {
         return Err(Error::AuthorizationDenied {
-            error,
-            description,
-            uri,
+            error: printable(&error),
+            description: description.as_deref().map(printable),
+            uri: uri.as_deref().map(printable),
         });
     }
     let code = match code {
@@ -244,19 +261,16 @@ pub fn parse_callback(callback: &str, expected_state: &str) -> Result<Grant> {
             })
         }
     };
-    let state = state.ok_or_else(|| Error::StateMismatch {
-        message: "the callback carries no state".into(),
-    })?;
-    if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
-        return Err(Error::StateMismatch {
-            message: "the callback's state differs from the one sent; the request may be forged"
-                .into(),
-        });
-    }
     Ok(Grant {
         code: Secret::new(code),
         state,
     })
+}
+
+/// Text from outside without control characters, so that printing it cannot
+/// drive a terminal (escape sequences) or forge log lines.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 /// The query string of a callback URL, or the callback itself when it is one.

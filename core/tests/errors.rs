@@ -156,12 +156,13 @@ fn a_slow_platform_times_out() {
 #[test]
 fn a_timed_out_create_says_the_instance_may_exist_and_is_not_retried() {
     let env = Env::new();
+    let code = env.concur_code(&env.client());
+    // Only the faulted call runs with the short timeout.
     let client = env
         .builder()
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let code = env.concur_code(&client);
     env.sandbox.inject_fault("slow:1500", 1).unwrap();
     let err = client
         .create_instance(&CreateInstanceRequest::new(
@@ -194,6 +195,28 @@ fn connection_refused_is_a_transport_error() {
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
     assert!(!err.may_have_reached_server());
     assert!(err.to_string().contains("refused"), "{err}");
+}
+
+#[test]
+fn refused_connections_are_retried_with_backoff() {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let client = Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}/elements/api-v2"))
+        .retry_base_delay(Duration::from_millis(100))
+        .max_retries(2)
+        .build()
+        .unwrap();
+    let start = Instant::now();
+    client.oauth_url(&concur_request()).unwrap_err();
+    // Two waits: at least 50 ms (half of 100) and 100 ms (half of 200).
+    assert!(
+        start.elapsed() >= Duration::from_millis(150),
+        "waited {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]

@@ -29,7 +29,9 @@ fn no_error_kind_shows_a_secret() {
         organization_secret: Some(ORG.into()),
         ..SandboxOptions::default()
     });
-    let client = env
+    let client = env.builder().max_retries(0).build().unwrap();
+    // Only the faulted call runs with the short timeout.
+    let impatient = env
         .builder()
         .timeout(Duration::from_millis(300))
         .max_retries(0)
@@ -78,7 +80,7 @@ fn no_error_kind_shows_a_secret() {
     errors.push(client.create_instance(&full(&code)).unwrap_err());
     // timeout.
     env.sandbox.inject_fault("slow:1500", 1).unwrap();
-    errors.push(client.create_instance(&full(&code)).unwrap_err());
+    errors.push(impatient.create_instance(&full(&code)).unwrap_err());
     // decode.
     env.sandbox.inject_fault("badjson", 1).unwrap();
     errors.push(
@@ -131,4 +133,68 @@ fn no_error_kind_shows_a_secret() {
     let grant = parse_callback(&landed, &url.state).unwrap();
     assert_clean("Grant", &format!("{grant:?}"), &secrets);
     assert_clean("Sandbox", &format!("{:?}", env.sandbox), &secrets);
+}
+
+/// Answers every connection with `response`, for a platform that echoes secrets back.
+fn echoing_server(response: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten().take(8) {
+            let mut buf = [0u8; 16384];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    format!("http://127.0.0.1:{port}/elements/api-v2")
+}
+
+fn http(status: &str, content_type: &str, extra_header: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\n{extra_header}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[test]
+fn secrets_echoed_by_the_platform_are_scrubbed_everywhere() {
+    let json_echo = format!(
+        r#"{{"message":"bad secret {API} for {USER}","requestId":"req-{ORG}","providerMessage":"key {SIG} refused"}}"#
+    );
+    // The api secret straddles the 200-character cut of a non-JSON body.
+    let html_echo = format!("{}{API} and {USER}", "x".repeat(195));
+    let cases = [
+        http("400 Bad Request", "application/json", "", &json_echo),
+        http(
+            "500 Internal Server Error",
+            "text/html",
+            &format!("Elements-Request-Id: id-{ORG}\r\n"),
+            &html_echo,
+        ),
+    ];
+    for response in cases {
+        let client = Client::builder()
+            .base_url(echoing_server(response))
+            .user_secret(USER)
+            .organization_secret(ORG)
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let request =
+            CreateInstanceRequest::new("concur", "code-LEAK4", "i", API_KEY, API, CALLBACK)
+                .events(Events::polling("https://app.example.com/e").signature_key(SIG));
+        let err = client.create_instance(&request).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Api, "{err}");
+        // A cut-off secret would leave its first letters after the padding.
+        let cut = format!("x{}", &API[..3]);
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert_clean("echoed error", &text, &[USER, ORG, API, SIG, "code-LEAK4"]);
+            assert!(!text.contains(&cut), "a prefix survived: {text}");
+            assert!(
+                text.contains("***"),
+                "the scrubbed places stay visible: {text}"
+            );
+        }
+    }
 }
