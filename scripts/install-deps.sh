@@ -8,7 +8,7 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v curl >/dev/null || need+=(curl)
 command -v cc >/dev/null || need+=(gcc)
-[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromium ] || need+=(chromium fonts-liberation)
 command -v node >/dev/null || need+=(nodejs npm)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 
@@ -22,7 +22,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
-for tool in cargo rustfmt cargo-clippy; do
-  command -v "$tool" >/dev/null || { echo "install-deps: $tool is missing (install Rust with rustup)" >&2; exit 1; }
-done
+command -v cargo >/dev/null || { echo "install-deps: cargo is missing (install Rust with rustup)" >&2; exit 1; }
+# A minimal rustup profile lacks the linters CI runs.
+cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
 echo "install-deps: ok"
