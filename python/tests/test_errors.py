@@ -227,7 +227,7 @@ def test_errors_pickle_with_their_attributes(sandbox: Sandbox) -> None:
     for call in (
         lambda: client.oauth_url("concur", "", "s", CALLBACK),
         lambda: client.list_instances(),
-        lambda: parse_callback("error=access_denied&error_description=no", "s"),
+        lambda: parse_callback("error=access_denied&error_description=no&state=s", "s"),
         lambda: client.get_instance(999),
     ):
         with pytest.raises(ElementsAuthError) as info:

@@ -34,11 +34,12 @@ def test_other_threads_run_while_a_call_waits(sandbox: Sandbox, client: Client) 
     during = [t for t in ticks if window["start"] <= t <= window["end"]]
     assert len(during) > 1000, len(during)
     gaps = [b - a for a, b in zip(during, during[1:])]
-    # Never stalled for anything like the call's 500 ms.
-    assert max(gaps) < 0.2, max(gaps)
+    # Never stalled for anything like the call's 500 ms (bounds leave room
+    # for a loaded CI machine's scheduler).
+    assert max(gaps) < 0.3, max(gaps)
     # And progress covered the whole call, not just its edges.
-    assert during[0] - window["start"] < 0.1
-    assert window["end"] - during[-1] < 0.1
+    assert during[0] - window["start"] < 0.25
+    assert window["end"] - during[-1] < 0.25
 
 
 def test_eight_threads_share_one_client(sandbox: Sandbox, client: Client) -> None:
