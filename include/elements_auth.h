@@ -233,7 +233,8 @@ enum ea_result ea_client_options_set_user_agent(struct ea_client_options *opts,
                                                 struct ea_error **err);
 
 /**
- * Trusts the CA certificates of this PEM file instead of the built-in roots.
+ * Trusts the CA certificates of this PEM file as well, with the operating
+ * system's roots (instead of the library's built-in Mozilla roots).
  */
 enum ea_result ea_client_options_set_ca_file(struct ea_client_options *opts,
                                              const char *ca_file,

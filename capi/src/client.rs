@@ -183,7 +183,8 @@ pub extern "C" fn ea_client_options_set_user_agent(
     })
 }
 
-/// Trusts the CA certificates of this PEM file instead of the built-in roots.
+/// Trusts the CA certificates of this PEM file as well, with the operating
+/// system's roots (instead of the library's built-in Mozilla roots).
 #[no_mangle]
 pub extern "C" fn ea_client_options_set_ca_file(
     opts: *mut ea_client_options,

@@ -168,8 +168,9 @@ impl ClientBuilder {
         self
     }
 
-    /// A PEM file of CA certificates to trust instead of the built-in roots
-    /// (for a TLS-inspecting corporate proxy, say).
+    /// A PEM file of extra CA certificates to trust, with the operating
+    /// system's roots (for a private CA or a TLS-inspecting proxy, say).
+    /// Without it, Mozilla's root list built into the library is used.
     pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.ca_file = Some(path.into());
         self
@@ -296,20 +297,29 @@ fn instance_id(id: i64) -> Result<()> {
     Ok(())
 }
 
+/// The operating system's trusted roots plus the certificates of `path`, so
+/// that a private CA (a TLS-inspecting proxy, say) is trusted as well.
 fn load_ca_file(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
     let pem = std::fs::read(path)
         .map_err(|e| Error::invalid("ca_file", format!("cannot read {}: {e}", path.display())))?;
-    let mut certs = Vec::new();
+    let mut extra = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
-            Ok(ureq::tls::PemItem::Certificate(cert)) => certs.push(cert),
+            Ok(ureq::tls::PemItem::Certificate(cert)) => extra.push(cert),
             Ok(_) => {}
             Err(e) => return Err(Error::invalid("ca_file", format!("not a PEM file: {e}"))),
         }
     }
-    if certs.is_empty() {
+    if extra.is_empty() {
         return Err(Error::invalid("ca_file", "holds no PEM certificate"));
     }
+    // A machine without a CA bundle simply contributes no roots.
+    let system = rustls_native_certs::load_native_certs().certs;
+    let mut certs: Vec<ureq::tls::Certificate<'static>> = system
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    certs.extend(extra);
     Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 

@@ -232,7 +232,9 @@ fn describe(e: &ureq::Error) -> String {
                 "the server closed the connection without answering".into()
             }
             io::ErrorKind::BrokenPipe => "the server closed the connection".into(),
-            kind => format!("I/O error ({kind})"),
+            // rustls reports certificate problems as InvalidData with the reason inside.
+            io::ErrorKind::InvalidData => format!("TLS or protocol error ({io})"),
+            kind => format!("I/O error ({kind}: {io})"),
         },
         ureq::Error::Protocol(p) => format!("HTTP protocol error ({p})"),
         ureq::Error::Tls(t) => format!("TLS error ({t})"),
