@@ -14,8 +14,8 @@ use std::time::Duration;
 /// sandbox's, say) or ``environment`` (``"production"``, the default,
 /// ``"staging"`` or ``"sap-us2"``). ``timeout`` and the retry delays are in
 /// seconds. ``proxy`` defaults to ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``;
-/// ``ca_file`` is a PEM file of CA certificates to trust instead of the
-/// built-in roots; ``user_agent`` is appended to the ``User-Agent`` header.
+/// ``ca_file`` is a PEM file of extra CA certificates, trusted with the
+/// operating system's roots; ``user_agent`` is appended to the ``User-Agent`` header.
 #[pyclass(frozen, module = "elements_auth")]
 pub(crate) struct Client {
     inner: elements_auth::Client,
