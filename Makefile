@@ -10,7 +10,7 @@ CARGO ?= cargo
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
 
-test: deps lint test-rust test-c test-python test-node test-browser
+test: deps lint test-rust demo test-c test-python test-node test-browser
 	@echo "all test suites passed"
 
 deps:
