@@ -120,7 +120,8 @@ export declare class Sandbox {
   /**
    * Every API request received so far, as sent (`method`, `path`,
    * `rawQuery`, `query` pairs, `headers`, `body`). These hold the secrets
-   * that were sent: keep them out of logs.
+   * that were sent: keep them out of logs. Throws `SANDBOX` if the record
+   * cannot be read.
    */
   requests(): Array<{ method: string; path: string; rawQuery: string; query: Array<[string, string]>; headers: Record<string, string>; body: string }>
   /** The instances the sandbox currently stores, as `GET /instances/{id}` returns them. */
@@ -185,8 +186,11 @@ export interface CreateInstanceRequest {
   filterResponseNulls?: boolean
   /** Event configuration; omitted = events disabled. */
   events?: Events
-  /** Extra element-specific configuration entries (numbers and booleans are sent as strings). */
-  configuration?: Record<string, string | number | boolean>
+  /**
+   * Extra element-specific configuration entries, sent in the object's key
+   * order; every value must be a string.
+   */
+  configuration?: Record<string, string>
 }
 
 /** Event configuration of a new instance. */
@@ -237,9 +241,11 @@ export interface OAuthUrlRequest {
  * Reads the vendor's redirect back to your callback URL (step 2).
  *
  * `callback` is the full URL the browser landed on, or its query string.
- * Throws `AUTHORIZATION_DENIED` (with `error`/`description`/`uri`) when the
- * user refused, `STATE_MISMATCH` when the state is missing or differs from
- * `expectedState`, and `INVALID_CALLBACK` when there is neither code nor error.
+ * The state is checked first: throws `STATE_MISMATCH` when it is missing or
+ * differs from `expectedState`, even if the callback reports an error (a
+ * forged denial). Then throws `AUTHORIZATION_DENIED` (with
+ * `error`/`description`/`uri`, control characters removed) when the user
+ * refused, and `INVALID_CALLBACK` when there is neither code nor error.
  */
 export declare function parseCallback(callback: string, expectedState: string): Grant
 

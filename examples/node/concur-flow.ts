@@ -22,7 +22,7 @@ async function main(): Promise<string> {
       tags: ['example'],
       filterResponseNulls: true,
       events: { vendorType: 'polling', callbackUrl: 'https://app.example.com/events', refreshInterval: 15, pollerConfiguration: { reports: { url: '/hubs/expense/reports' } } },
-      configuration: { 'document.tagging': false },
+      configuration: { 'document.tagging': 'false' },
     }
     const instance: Instance = await client.createInstance(request)
     const all: Instance[] = await client.listInstances()

@@ -110,7 +110,7 @@ test('every oauthUrl and createInstance option reaches the wire', async (t) => {
     element: 'dropbox', code: grant.code, name: 'box with events', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK,
     tags: ['a', 'b'], filterResponseNulls: false,
     events: { vendorType: 'polling', callbackUrl: 'https://app.example.com/events', signatureKey: 'sig-key-123456', refreshInterval: 15, pollerConfiguration: poller },
-    configuration: { 'document.tagging': false, 'page.size': 200, 'custom.key': 'v' },
+    configuration: { 'document.tagging': 'false', 'page.size': '200', 'custom.key': 'v' },
   })
   assert.deepEqual(instance.tags, ['a', 'b'])
   const create = sandbox.requests().find((r) => r.method === 'POST')

@@ -57,22 +57,13 @@ fn build(options: Option<ClientOptions>) -> napi::Result<elements_auth::Client> 
         b = b.retry_base_delay(crate::types::millis("retryBaseDelayMs", v)?);
     }
     if let Some(v) = o.response_limit {
-        if !v.is_finite() || v < 1.0 || v.fract() != 0.0 {
-            return Err(invalid(
-                "responseLimit",
-                "must be a positive whole number of bytes",
-            ));
+        // Only the conversion to u64 is checked here; the core refuses 0.
+        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > u64::MAX as f64 {
+            return Err(invalid("responseLimit", "must be a whole number of bytes"));
         }
         b = b.response_limit(v as u64);
     }
     b.build().map_err(to_napi)
-}
-
-fn instance_id(id: i64) -> napi::Result<i64> {
-    if id <= 0 {
-        return Err(invalid("id", "must be a positive integer"));
-    }
-    Ok(id)
 }
 
 #[napi]
@@ -178,10 +169,7 @@ fn create_instance(
 }
 
 fn get_instance(client: &elements_auth::Client, id: i64) -> napi::Result<Instance> {
-    client
-        .get_instance(instance_id(id)?)
-        .map(Into::into)
-        .map_err(to_napi)
+    client.get_instance(id).map(Into::into).map_err(to_napi)
 }
 
 fn list_instances(client: &elements_auth::Client) -> napi::Result<Vec<Instance>> {
@@ -192,5 +180,5 @@ fn list_instances(client: &elements_auth::Client) -> napi::Result<Vec<Instance>>
 }
 
 fn delete_instance(client: &elements_auth::Client, id: i64) -> napi::Result<()> {
-    client.delete_instance(instance_id(id)?).map_err(to_napi)
+    client.delete_instance(id).map_err(to_napi)
 }

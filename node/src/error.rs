@@ -23,7 +23,18 @@ pub(crate) fn camel(field: &str) -> String {
     out
 }
 
-/// The payload of one core error; its message names fields in camelCase.
+/// A core field name as Node callers spell it: camelCase, and durations with
+/// the `Ms` suffix of their Node option (`timeout` -> `timeoutMs`).
+pub(crate) fn node_field(field: &str) -> String {
+    match field {
+        "timeout" => "timeoutMs".to_owned(),
+        "max_retry_delay" => "maxRetryDelayMs".to_owned(),
+        "retry_base_delay" => "retryBaseDelayMs".to_owned(),
+        _ => camel(field),
+    }
+}
+
+/// The payload of one core error; its message names fields as Node spells them.
 fn payload(err: &elements_auth::Error) -> Value {
     use elements_auth::Error as E;
     let kind = err.kind().as_str();
@@ -34,13 +45,13 @@ fn payload(err: &elements_auth::Error) -> Value {
         "status": err.status(),
         "requestId": err.request_id(),
         "providerMessage": err.provider_message(),
-        "field": err.field().map(camel),
+        "field": err.field().map(node_field),
         "mayHaveReachedServer": err.may_have_reached_server(),
         "retryable": err.is_retryable(),
     });
     match err {
         E::InvalidInput { field, reason } => {
-            p["message"] = json!(format!("invalid {}: {reason}", camel(field)));
+            p["message"] = json!(format!("invalid {}: {reason}", node_field(field)));
         }
         E::AuthorizationDenied {
             error,
@@ -76,10 +87,15 @@ pub(crate) fn invalid(field: &str, reason: &str) -> napi::Error {
 
 /// A sandbox error (bad fault mode, unknown consent URL, port in use...).
 pub(crate) fn sandbox(err: elements_auth_sandbox::SandboxError) -> napi::Error {
+    sandbox_message(err.message())
+}
+
+/// A sandbox failure described by `message`, as an `ElementsAuthError` with code `SANDBOX`.
+pub(crate) fn sandbox_message(message: &str) -> napi::Error {
     let p = json!({
         "kind": "sandbox",
         "code": "SANDBOX",
-        "message": err.message(),
+        "message": message,
         "mayHaveReachedServer": false,
         "retryable": false,
     });
@@ -95,5 +111,45 @@ mod tests {
             "events.refreshInterval"
         );
         assert_eq!(super::camel("tags[0]"), "tags[0]");
+    }
+
+    #[test]
+    fn node_field_names() {
+        assert_eq!(super::node_field("timeout"), "timeoutMs");
+        assert_eq!(super::node_field("response_limit"), "responseLimit");
+        assert_eq!(super::node_field("id"), "id");
+        assert_eq!(super::node_field("configuration[2]"), "configuration[2]");
+    }
+
+    fn payload_of(err: napi::Error) -> serde_json::Value {
+        let text = err
+            .reason
+            .strip_prefix(super::MARKER)
+            .expect("marked payload");
+        serde_json::from_str(text).expect("JSON payload")
+    }
+
+    #[test]
+    fn core_fields_reach_js_as_node_names() {
+        let timeout = elements_auth::Client::builder()
+            .timeout(std::time::Duration::ZERO)
+            .build()
+            .expect_err("a zero timeout is refused");
+        let p = payload_of(super::to_napi(timeout));
+        assert_eq!(p["code"], "INVALID_INPUT");
+        assert_eq!(p["field"], "timeoutMs");
+        assert!(p["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid timeoutMs: "));
+    }
+
+    #[test]
+    fn sandbox_failures_are_sandbox_errors() {
+        let p = payload_of(super::sandbox_message("recorded requests: bad JSON"));
+        assert_eq!(p["code"], "SANDBOX");
+        assert_eq!(p["kind"], "sandbox");
+        assert_eq!(p["message"], "recorded requests: bad JSON");
+        assert_eq!(p["retryable"], false);
     }
 }

@@ -23,9 +23,11 @@ pub use types::{Grant, Instance};
 /// Reads the vendor's redirect back to your callback URL (step 2).
 ///
 /// `callback` is the full URL the browser landed on, or its query string.
-/// Throws `AUTHORIZATION_DENIED` (with `error`/`description`/`uri`) when the
-/// user refused, `STATE_MISMATCH` when the state is missing or differs from
-/// `expectedState`, and `INVALID_CALLBACK` when there is neither code nor error.
+/// The state is checked first: throws `STATE_MISMATCH` when it is missing or
+/// differs from `expectedState`, even if the callback reports an error (a
+/// forged denial). Then throws `AUTHORIZATION_DENIED` (with
+/// `error`/`description`/`uri`, control characters removed) when the user
+/// refused, and `INVALID_CALLBACK` when there is neither code nor error.
 #[napi(catch_unwind)]
 pub fn parse_callback(callback: String, expected_state: String) -> napi::Result<Grant> {
     elements_auth::parse_callback(&callback, &expected_state)

@@ -1,6 +1,6 @@
 //! `Sandbox`: the in-process platform and vendor emulator, for offline tests.
 
-use crate::error::sandbox as sandbox_error;
+use crate::error::{sandbox as sandbox_error, sandbox_message};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -113,13 +113,14 @@ impl Sandbox {
 
     /// Every API request received so far, as sent (`method`, `path`,
     /// `rawQuery`, `query` pairs, `headers`, `body`). These hold the secrets
-    /// that were sent: keep them out of logs.
+    /// that were sent: keep them out of logs. Throws `SANDBOX` if the record
+    /// cannot be read.
     #[napi(
         ts_return_type = "Array<{ method: string; path: string; rawQuery: string; query: Array<[string, string]>; headers: Record<string, string>; body: string }>"
     )]
     pub fn requests(&self) -> napi::Result<Value> {
         serde_json::from_str(&self.inner.requests_json())
-            .map_err(|e| napi::Error::from_reason(format!("recorded requests: {e}")))
+            .map_err(|e| sandbox_message(&format!("recorded requests are not valid JSON: {e}")))
     }
 
     /// The instances the sandbox currently stores, as `GET /instances/{id}` returns them.

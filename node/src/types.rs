@@ -2,9 +2,11 @@
 //! of `util.inspect` (the package's `index.js` adds the masked inspect/toJSON).
 
 use crate::error::invalid;
+use napi::bindgen_prelude::{
+    FromNapiValue, Object, ToNapiValue, TypeName, Unknown, ValidateNapiValue, ValueType,
+};
 use napi_derive::napi;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Options of `new Client(...)`; all optional.
 #[napi(object)]
@@ -160,9 +162,65 @@ pub struct CreateInstanceRequest {
     pub filter_response_nulls: Option<bool>,
     /// Event configuration; omitted = events disabled.
     pub events: Option<Events>,
-    /// Extra element-specific configuration entries (numbers and booleans are sent as strings).
-    #[napi(ts_type = "Record<string, string | number | boolean>")]
-    pub configuration: Option<BTreeMap<String, Value>>,
+    /// Extra element-specific configuration entries, sent in the object's key
+    /// order; every value must be a string.
+    #[napi(ts_type = "Record<string, string>")]
+    pub configuration: Option<Configuration>,
+}
+
+/// The `configuration` object of a create request, in its key order (that of
+/// `Object.keys`). A value that is not a string is kept as `None` so that the
+/// request is refused without the value ever being copied or shown.
+pub struct Configuration(Vec<(String, Option<String>)>);
+
+impl TypeName for Configuration {
+    fn type_name() -> &'static str {
+        "Configuration"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for Configuration {}
+
+impl FromNapiValue for Configuration {
+    unsafe fn from_napi_value(
+        env: napi::sys::napi_env,
+        napi_val: napi::sys::napi_value,
+    ) -> napi::Result<Self> {
+        // SAFETY: `env` and `napi_val` come straight from napi for this call.
+        let obj = unsafe { Object::from_napi_value(env, napi_val)? };
+        let mut entries = Vec::new();
+        for key in Object::keys(&obj)? {
+            let value = match obj.get::<Unknown>(&key)? {
+                // SAFETY: the value was just checked to be a JS string.
+                Some(v) if v.get_type()? == ValueType::String => {
+                    Some(unsafe { v.cast::<String>()? })
+                }
+                _ => None,
+            };
+            entries.push((key, value));
+        }
+        Ok(Configuration(entries))
+    }
+}
+
+impl ToNapiValue for Configuration {
+    unsafe fn to_napi_value(
+        env: napi::sys::napi_env,
+        val: Self,
+    ) -> napi::Result<napi::sys::napi_value> {
+        let mut obj = Object::new(&napi::Env::from(env))?;
+        for (key, value) in val.0 {
+            if let Some(value) = value {
+                obj.set(key, value)?;
+            }
+        }
+        // SAFETY: `env` comes straight from napi for this call.
+        unsafe { Object::to_napi_value(env, obj) }
+    }
 }
 
 impl CreateInstanceRequest {
@@ -193,19 +251,16 @@ impl CreateInstanceRequest {
             events.poller_configuration = e.poller_configuration;
             req.events = Some(events);
         }
-        for (key, value) in self.configuration.unwrap_or_default() {
-            let text = match value {
-                Value::String(s) => s,
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => {
-                    return Err(invalid(
-                        &format!("configuration.{key}"),
-                        "must be a string, number or boolean",
-                    ))
-                }
+        // Entries are named `configuration[i]`, as the core names them.
+        let entries = self.configuration.map(|c| c.0).unwrap_or_default();
+        for (i, (key, value)) in entries.into_iter().enumerate() {
+            let Some(value) = value else {
+                return Err(invalid(
+                    &format!("configuration[{i}]"),
+                    &format!("the value of {key} must be a string"),
+                ));
             };
-            req.configuration.push((key, text));
+            req.configuration.push((key, value));
         }
         Ok(req)
     }
