@@ -144,7 +144,7 @@ export interface ClientOptions {
   timeoutMs?: number
   /** Appended to the `User-Agent` header, after `node/<version>`. */
   userAgent?: string
-  /** A PEM file of CA certificates to trust instead of the built-in roots. */
+  /** A PEM file of extra CA certificates, trusted with the operating system's roots. */
   caFile?: string
   /** An explicit proxy URL (default: `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`). */
   proxy?: string

@@ -25,7 +25,7 @@ pub struct ClientOptions {
     pub timeout_ms: Option<f64>,
     /// Appended to the `User-Agent` header, after `node/<version>`.
     pub user_agent: Option<String>,
-    /// A PEM file of CA certificates to trust instead of the built-in roots.
+    /// A PEM file of extra CA certificates, trusted with the operating system's roots.
     pub ca_file: Option<String>,
     /// An explicit proxy URL (default: `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`).
     pub proxy: Option<String>,
