@@ -13,6 +13,9 @@ cd "$repo"
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# Debian images ship no fonts: without them the screenshots show boxes for text.
+dpkg-query -W -f='${Status}' fonts-liberation 2>/dev/null | grep -q 'install ok installed' \
+  || need_apt+=(fonts-liberation)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ "${#need_apt[@]}" -gt 0 ]; then

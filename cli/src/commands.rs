@@ -100,7 +100,7 @@ pub fn demo(json: bool) -> CliResult<()> {
         read_stdin: false,
         interrupted: Arc::new(AtomicBool::new(false)),
     };
-    let instance = login::wait(listener, &url.state, &options, |grant| {
+    let (instance, code) = login::wait(listener, &url.state, &options, |grant| {
         let landed: String = landed_rx
             .recv_timeout(Duration::from_secs(5))
             .unwrap_or_default();
@@ -112,6 +112,7 @@ pub fn demo(json: bool) -> CliResult<()> {
         say(format!(
             "3. Callback       parsed on the listener: code {MASK}, state matches"
         ));
+        let code = grant.code.clone();
         let request = CreateInstanceRequest::new(
             "concur",
             grant.code,
@@ -141,7 +142,7 @@ pub fn demo(json: bool) -> CliResult<()> {
             "elements-auth created the instance \"{}\" ({}). You can close this tab.",
             instance.name, instance.element_key
         );
-        Ok((instance, message))
+        Ok(((instance, code), message))
     })?;
     let page = browser
         .join()
@@ -150,6 +151,7 @@ pub fn demo(json: bool) -> CliResult<()> {
     say(format!("   browser        {page}"));
     if json {
         let secrets = [
+            code.expose(),
             DEMO_API_SECRET,
             DEMO_SIGNATURE_KEY,
             DEMO_USER_SECRET,
@@ -261,7 +263,7 @@ pub fn url(args: &UrlArgs) -> CliResult<()> {
         &args.callback_url,
         args.state.as_deref(),
     )?;
-    let client = inputs::client(&args.platform, false)?;
+    let (client, _) = inputs::client(&args.platform, false)?;
     let url = client.oauth_url(&request)?;
     if args.json {
         println!("{}", output::oauth_url_json(&url));
@@ -276,25 +278,39 @@ pub fn url(args: &UrlArgs) -> CliResult<()> {
 pub fn create(args: &CreateArgs) -> CliResult<()> {
     let code = inputs::code(args.code.as_deref(), args.code_file.as_deref())?;
     let request = inputs::create_request(&args.app, &args.instance, &args.callback_url, code)?;
-    let client = inputs::client(&args.platform, true)?;
+    inputs::warn_ignored(&args.instance);
+    let (client, platform_secrets) = inputs::client(&args.platform, true)?;
     let instance = client.create_instance(&request)?;
-    print_instance(&instance, &request, args.json);
+    print_instance(&instance, &request, &platform_secrets, args.json);
     Ok(())
 }
 
-fn print_instance(instance: &elements_auth::Instance, request: &CreateInstanceRequest, json: bool) {
+/// Prints the created instance, scrubbed of every secret the command knows:
+/// the user and organization secrets (`platform_secrets`), the api secret,
+/// the code and the signature key. The token itself is the result and is
+/// printed as is.
+fn print_instance(
+    instance: &elements_auth::Instance,
+    request: &CreateInstanceRequest,
+    platform_secrets: &[Secret],
+    json: bool,
+) {
+    let mut secrets: Vec<&str> = platform_secrets.iter().map(Secret::expose).collect();
+    secrets.push(request.code.expose());
+    secrets.push(request.api_secret.expose());
+    if let Some(key) = request
+        .events
+        .as_ref()
+        .and_then(|e| e.signature_key.as_ref())
+    {
+        secrets.push(key.expose());
+    }
+    let token = instance.token.expose();
+    secrets.retain(|s| !s.is_empty() && *s != token);
     if json {
-        let mut secrets = vec![request.code.expose(), request.api_secret.expose()];
-        if let Some(key) = request
-            .events
-            .as_ref()
-            .and_then(|e| e.signature_key.as_ref())
-        {
-            secrets.push(key.expose());
-        }
         println!("{}", output::instance_json(instance, &secrets));
     } else {
-        print!("{}", output::instance_human(instance));
+        print!("{}", output::instance_human(instance, &secrets));
     }
 }
 
@@ -304,9 +320,10 @@ pub fn login(args: &LoginArgs) -> CliResult<()> {
     let callback_url = listener.callback_url().to_owned();
     // Check every input before anything is sent or opened.
     let request = inputs::oauth_request(&args.app, &args.oauth, &callback_url, None)?;
-    let client = inputs::client(&args.platform, true)?;
+    let (client, platform_secrets) = inputs::client(&args.platform, true)?;
     let placeholder = Secret::new("placeholder");
     inputs::create_request(&args.app, &args.instance, &callback_url, placeholder)?.validate()?;
+    inputs::warn_ignored(&args.instance);
     let interrupted = interrupt_flag();
 
     let url = client.oauth_url(&request)?;
@@ -337,7 +354,7 @@ pub fn login(args: &LoginArgs) -> CliResult<()> {
         );
         Ok(((instance, request), message))
     })?;
-    print_instance(&instance, &request, args.json);
+    print_instance(&instance, &request, &platform_secrets, args.json);
     Ok(())
 }
 

@@ -80,11 +80,12 @@ pub fn optional_secret(
     secret(what, env_name, file_flag, file).map(Some)
 }
 
-/// The platform client from flags and `ELEMENTS_*` variables.
+/// The platform client from flags and `ELEMENTS_*` variables, and the user
+/// and organization secrets it was given (to scrub them from any output).
 ///
 /// `needs_secrets` is true for calls that need the user and organization
 /// secrets; a missing one is then named before anything is sent.
-pub fn client(args: &PlatformArgs, needs_secrets: bool) -> CliResult<Client> {
+pub fn client(args: &PlatformArgs, needs_secrets: bool) -> CliResult<(Client, Vec<Secret>)> {
     let mut builder = Client::builder()
         .timeout(Duration::from_secs(args.request_timeout.max(1)))
         .user_agent("cli");
@@ -129,13 +130,16 @@ pub fn client(args: &PlatformArgs, needs_secrets: bool) -> CliResult<Client> {
             )?,
         )
     };
+    let mut secrets = Vec::new();
     if let Some(u) = u {
+        secrets.push(u.clone());
         builder = builder.user_secret(u);
     }
     if let Some(o) = o {
+        secrets.push(o.clone());
         builder = builder.organization_secret(o);
     }
-    Ok(builder.build()?)
+    Ok((builder.build()?, secrets))
 }
 
 /// The api key (flag, else `ELEMENTS_API_KEY`) and api secret (file, else `ELEMENTS_API_SECRET`).
@@ -208,6 +212,7 @@ fn events(instance: &InstanceArgs) -> CliResult<Option<Events>> {
                 "--signature-key-file",
                 instance.signature_key_file.is_some(),
             ),
+            ("--events-type", instance.events_type.is_some()),
         ] {
             if given {
                 return Err(CliError::Input(format!(
@@ -217,7 +222,11 @@ fn events(instance: &InstanceArgs) -> CliResult<Option<Events>> {
         }
         return Ok(None);
     };
-    let vendor_type: EventVendorType = instance.events_type.parse()?;
+    let vendor_type: EventVendorType = instance
+        .events_type
+        .as_deref()
+        .unwrap_or("polling")
+        .parse()?;
     let mut events = Events::new(vendor_type, callback);
     events.refresh_interval = instance.poll_interval;
     if let Some(path) = &instance.poller_config {
@@ -237,6 +246,21 @@ fn events(instance: &InstanceArgs) -> CliResult<Option<Events>> {
         instance.signature_key_file.as_deref(),
     )?;
     Ok(Some(events))
+}
+
+/// Warns (one line on stderr) about settings that are ignored: an
+/// `ELEMENTS_SIGNATURE_KEY` in the environment (which `verify-webhook` also
+/// reads, so it may be exported for good) when no events are configured.
+/// The value is never printed.
+pub fn warn_ignored(instance: &InstanceArgs) {
+    if instance.events_callback_url.is_none()
+        && instance.signature_key_file.is_none()
+        && env("ELEMENTS_SIGNATURE_KEY").is_some()
+    {
+        eprintln!(
+            "warning: ELEMENTS_SIGNATURE_KEY is ignored because no events are configured (pass --events-callback-url to enable them)"
+        );
+    }
 }
 
 /// The code from `--code VALUE`, `--code -` (stdin) or `--code-file FILE`.

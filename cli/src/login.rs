@@ -2,10 +2,11 @@
 //! whichever of the two brings the vendor's redirect first.
 //!
 //! The listener answers only the callback path (anything else, a favicon say,
-//! gets a 404 and the wait goes on), hands the first real callback to the
-//! waiting thread, serves the browser a success or failure page once the
-//! callback has been handled, and tells any later callback that the sign-in
-//! is already done.
+//! gets a 404 and the wait goes on), tells a visit to the callback path whose
+//! query carries none of `code`, `error` and `state` that it is still waiting
+//! (the wait goes on), hands the first real callback to the waiting thread,
+//! serves the browser a success or failure page once the callback has been
+//! handled, and tells any later callback that the sign-in is already done.
 
 use crate::error::{CliError, CliResult};
 use elements_auth::{is_loopback_host, parse_callback, Error, Grant};
@@ -26,7 +27,8 @@ struct Page {
 
 /// What reaches the waiting thread.
 enum Incoming {
-    /// A request on the callback path with a query; the page goes to `reply`,
+    /// A request on the callback path whose query looks like an OAuth
+    /// callback (see [`is_oauth_callback`]); the page goes to `reply`,
     /// and `written` reports that the browser has it.
     Callback {
         query: String,
@@ -199,25 +201,27 @@ fn wait_loop<T>(
                 continue;
             }
         };
-        let (query, reply) = match incoming {
+        // `query` goes to parse_callback; `params` is its query string alone.
+        let (query, params, reply) = match incoming {
             Incoming::Callback {
                 query,
                 reply,
                 written,
-            } => (query, Some((reply, written))),
+            } => (query.clone(), query, Some((reply, written))),
             Incoming::Pasted(line) => {
                 let line = line.trim().to_owned();
                 if line.is_empty() {
                     continue;
                 }
-                if !line.contains('=') {
+                let params = pasted_query(&line);
+                if !is_oauth_callback(&params) {
                     spinner.clear();
                     eprintln!(
                         "That is not the URL the browser landed on (it has no query such as ?code=...&state=...); paste the whole address."
                     );
                     continue;
                 }
-                (line, None)
+                (line, params, None)
             }
         };
         spinner.clear();
@@ -233,7 +237,10 @@ fn wait_loop<T>(
         let grant = match parse_callback(&query, expected_state) {
             Ok(grant) => grant,
             Err(e) => {
-                respond(failure_page(&e));
+                if matches!(e, Error::StateMismatch { .. }) && claims_error(&params) {
+                    eprintln!("{UNTRUSTED_ERROR}");
+                }
+                respond(failure_page(&e, &params));
                 return Err(CliError::Core(e));
             }
         };
@@ -260,18 +267,60 @@ fn wait_loop<T>(
     }
 }
 
-/// The failure page for a callback that cannot be used, saying why.
-fn failure_page(e: &Error) -> Page {
+/// Whether a query (without its `?`; a `#fragment` is ignored) is an OAuth
+/// callback: it carries `code`, `error` or `state`. Anything else on the
+/// callback path is a stray visit that must not end the sign-in.
+fn is_oauth_callback(query: &str) -> bool {
+    let query = query.split('#').next().unwrap_or("");
+    url::form_urlencoded::parse(query.as_bytes())
+        .any(|(name, _)| matches!(name.as_ref(), "code" | "error" | "state"))
+}
+
+/// The query string of a pasted line: a URL's query, or the line itself
+/// (without a leading `?` and a `#fragment`), read like `parse_callback` does.
+fn pasted_query(line: &str) -> String {
+    if line.contains("://") {
+        return url::Url::parse(line)
+            .ok()
+            .and_then(|u| u.query().map(str::to_owned))
+            .unwrap_or_default();
+    }
+    let without_fragment = line.split('#').next().unwrap_or("");
+    match without_fragment.split_once('?') {
+        Some((_, q)) => q.to_owned(),
+        None => without_fragment.to_owned(),
+    }
+}
+
+/// Said of a callback that reports a vendor error without this sign-in's state.
+const UNTRUSTED_ERROR: &str = "It reports an error from the vendor, but without the state of this sign-in that report cannot be trusted.";
+
+/// Whether a query string carries an `error` parameter.
+fn claims_error(query: &str) -> bool {
+    url::form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "error")
+}
+
+/// The failure page for a callback (with this query) that cannot be used, saying why.
+fn failure_page(e: &Error, query: &str) -> Page {
     let message = match e {
-        Error::AuthorizationDenied { .. } => format!(
-            "Consent was denied at the vendor, so no instance was created. ({e})"
-        ),
-        Error::StateMismatch { .. } => format!(
-            "This callback does not belong to the sign-in that elements-auth started (its state does not match), so it was rejected and no instance was created. ({e})"
-        ),
-        Error::InvalidCallback { .. } => format!(
-            "The callback carries no authorization code, so no instance was created. ({e})"
-        ),
+        Error::AuthorizationDenied { .. } => {
+            format!("Consent was denied at the vendor, so no instance was created. ({e})")
+        }
+        Error::StateMismatch { .. } => {
+            // The state is checked first, so a refusal without the right
+            // state lands here: say why it was not taken for a denial.
+            let denial = if claims_error(query) {
+                format!(" {UNTRUSTED_ERROR}")
+            } else {
+                String::new()
+            };
+            format!(
+                "This callback does not belong to the sign-in that elements-auth started (its state is missing or does not match), so it was rejected and no instance was created.{denial} ({e})"
+            )
+        }
+        Error::InvalidCallback { .. } => {
+            format!("The callback carries no authorization code, so no instance was created. ({e})")
+        }
         other => format!("The callback could not be used: {other}"),
     };
     Page {
@@ -324,7 +373,8 @@ fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &Atom
             message: "The OAuth callback is a GET request.".into(),
             ok: false,
         }
-    } else if query.is_empty() {
+    } else if !is_oauth_callback(query) {
+        // A bare visit or a stray query: not the vendor's redirect, keep waiting.
         Page {
             status: 400,
             title: "Waiting for the vendor".into(),

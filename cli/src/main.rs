@@ -148,9 +148,9 @@ pub struct InstanceArgs {
     /// Your endpoint for event notifications; enables events.
     #[arg(long, value_name = "URL")]
     pub events_callback_url: Option<String>,
-    /// How the platform learns about changes.
-    #[arg(long, value_name = "TYPE", default_value = "polling", value_parser = ["polling", "webhook"])]
-    pub events_type: String,
+    /// How the platform learns about changes [default: polling] (with --events-callback-url).
+    #[arg(long, value_name = "TYPE", value_parser = ["polling", "webhook"])]
+    pub events_type: Option<String>,
     /// Polling period in minutes (polling events).
     #[arg(long, value_name = "MINUTES")]
     pub poll_interval: Option<u32>,

@@ -8,31 +8,35 @@ pub const MASK: &str = "********";
 
 /// The instance as printed by `create --json` and `login --json`.
 ///
-/// `raw` is the platform's answer with every known secret other than the
-/// token (api secret, signature key, code...) replaced by `********`.
+/// Every field but `token` (the result) has each of `secrets` (user and
+/// organization secrets, api secret, code, signature key) replaced by
+/// `********`: `raw`, the platform's answer, and the name and tags echoed back.
 pub fn instance_json(instance: &Instance, secrets: &[&str]) -> Value {
     json!({
         "id": instance.id,
-        "name": instance.name,
+        "name": scrub_text(&instance.name, secrets),
         "token": instance.token.expose(),
-        "element_key": instance.element_key,
-        "tags": instance.tags,
+        "element_key": scrub_text(&instance.element_key, secrets),
+        "tags": instance.tags.iter().map(|t| scrub_text(t, secrets)).collect::<Vec<_>>(),
         "valid": instance.valid,
         "disabled": instance.disabled,
         "raw": scrub(&instance.raw, secrets),
     })
 }
 
+/// `text` with each secret replaced by `********`.
+fn scrub_text(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        out = out.replace(secret, MASK);
+    }
+    out
+}
+
 /// Replaces each secret inside every string of a JSON value.
 fn scrub(value: &Value, secrets: &[&str]) -> Value {
     match value {
-        Value::String(s) => {
-            let mut out = s.clone();
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                out = out.replace(secret, MASK);
-            }
-            Value::String(out)
-        }
+        Value::String(s) => Value::String(scrub_text(s, secrets)),
         Value::Array(items) => Value::Array(items.iter().map(|v| scrub(v, secrets)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()
@@ -44,13 +48,17 @@ fn scrub(value: &Value, secrets: &[&str]) -> Value {
 }
 
 /// Human lines for a created instance; the token last, on its own line.
-pub fn instance_human(instance: &Instance) -> String {
+/// The echoed name and tags are scrubbed of `secrets` like [`instance_json`].
+pub fn instance_human(instance: &Instance, secrets: &[&str]) -> String {
     let mut out = format!(
         "instance  {} \"{}\" ({})\n",
-        instance.id, instance.name, instance.element_key
+        instance.id,
+        scrub_text(&instance.name, secrets),
+        scrub_text(&instance.element_key, secrets)
     );
     if !instance.tags.is_empty() {
-        out.push_str(&format!("tags      {}\n", instance.tags.join(", ")));
+        let tags = scrub_text(&instance.tags.join(", "), secrets);
+        out.push_str(&format!("tags      {tags}\n"));
     }
     out.push_str(&format!("token     {}\n", instance.token.expose()));
     out

@@ -5,7 +5,6 @@ mod common;
 
 use common::*;
 use serde_json::Value;
-use std::process::Command;
 
 #[test]
 fn a_pasted_url_completes_the_login() {
@@ -78,16 +77,121 @@ fn the_listener_ignores_stray_requests_then_takes_the_callback() {
 }
 
 #[test]
+fn a_stray_query_on_the_callback_path_does_not_end_the_login() {
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &["--json"]);
+    let callback = login.callback_url();
+    let oauth_url = login.oauth_url();
+    // Neither code, error nor state: not the vendor's redirect.
+    for stray in [
+        "?foo=1",
+        "?utm_source=mail&x=y",
+        "?codes=1&states=2",
+        "?foo=1#code=x",
+    ] {
+        let (status, page) = get(&format!("{callback}{stray}"));
+        assert_eq!(status, 400, "{stray}: {page}");
+        assert!(page.contains("still waiting"), "{stray}: {page}");
+    }
+    login.paste("http://127.0.0.1:1/callback?foo=1");
+    // The real callback still completes the login.
+    let landed = sb.approve(&oauth_url).unwrap();
+    let (status, page) = get(&landed);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Signed in"), "{page}");
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("not the URL the browser landed on"),
+        "the stray paste was answered: {stderr}"
+    );
+    let v: Value = serde_json::from_str(&stdout).expect("--json prints the instance");
+    let stored = sb.instances();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(v["id"], stored[0]["id"]);
+}
+
+#[test]
+fn a_denial_without_the_state_is_a_state_mismatch() {
+    // The state is checked before the error: a bare ?error=access_denied
+    // (forged, or from another sign-in) is not taken for the vendor's refusal.
+    let sb = sandbox();
+    let mut login = Login::start(&sb, &["--json"]);
+    let callback = login.callback_url();
+    let _ = login.oauth_url();
+    let (status, page) = get(&format!(
+        "{callback}?error=access_denied&error_description=Denied%1B%5B2J"
+    ));
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.contains("state is missing or does not match") && page.contains("cannot be trusted"),
+        "{page}"
+    );
+    assert!(!page.contains("Consent was denied"), "{page}");
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 16, "{stderr}");
+    assert!(stdout.is_empty());
+    let v: Value = serde_json::from_str(stderr.lines().last().unwrap()).unwrap();
+    assert_eq!(v["error"]["kind"], "state_mismatch");
+
+    // Pasted, the same: exit 16 with a note on why it is not a denial.
+    let mut login = Login::start(&sb, &[]);
+    let _ = login.oauth_url();
+    login.paste("?error=access_denied");
+    let (code, stdout, stderr) = login.finish();
+    assert_eq!(code, 16, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("cannot be trusted") && stderr.contains("error: state mismatch"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("authorization denied"), "{stderr}");
+
+    // With the right state it is the vendor's refusal (exit 15), and the
+    // vendor's text reaches neither the page nor the terminal with its
+    // control characters.
+    let mut login = Login::start(&sb, &[]);
+    let callback = login.callback_url();
+    let oauth_url = login.oauth_url();
+    let state = url::Url::parse(&oauth_url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let (status, page) = get(&format!(
+        "{callback}?error=access_denied&error_description=No%1B%5B2Jthanks%07&state={state}"
+    ));
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Consent was denied"), "{page}");
+    assert!(page.contains("No[2Jthanks"), "{page}");
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 15, "{stderr}");
+    assert!(stderr.contains("No[2Jthanks"), "{stderr}");
+    assert!(
+        !page.contains(['\u{1b}', '\u{7}']) && !stderr.contains(['\u{1b}', '\u{7}']),
+        "control characters were printed"
+    );
+    assert!(sb.instances().is_empty());
+    assert!(sb.requests().iter().all(|r| r.method != "POST"));
+}
+
+#[test]
 fn a_second_callback_is_answered_gracefully() {
     let sb = sandbox();
     let mut login = Login::start(&sb, &[]);
     let oauth_url = login.oauth_url();
     let landed = sb.approve(&oauth_url).unwrap();
-    // Slow the create down so the second callback arrives while the first is handled.
-    sb.inject_fault("slow:1500", 1).unwrap();
+    // Slow the create down so that the second callback arrives while the
+    // first is handled: it is sent once the sandbox has the create request
+    // (logged before the delay), with seconds to spare.
+    sb.inject_fault("slow:6000", 1).unwrap();
     let first_url = landed.clone();
     let first = std::thread::spawn(move || get(&first_url));
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    wait_until("the create request", || {
+        sb.requests().iter().any(|r| r.method == "POST")
+    });
     let (status, page) = get(&landed);
     assert_eq!(status, 409);
     assert!(page.contains("already received a callback"), "{page}");
@@ -106,7 +210,14 @@ fn a_callback_with_a_wrong_state_is_rejected_and_creates_nothing() {
     let _ = login.oauth_url();
     let (status, page) = get(&format!("{callback}?code=forged-code&state=not-the-state"));
     assert_eq!(status, 400);
-    assert!(page.contains("state does not match"), "{page}");
+    assert!(
+        page.contains("state is missing or does not match"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("cannot be trusted"),
+        "no error was claimed: {page}"
+    );
     let (code, stdout, stderr) = login.finish();
     assert_eq!(code, 16, "{stderr}");
     assert!(stdout.is_empty());
@@ -183,15 +294,13 @@ fn login_times_out_with_its_own_exit_code() {
     assert!(sb.instances().is_empty());
 }
 
+#[cfg(unix)]
 #[test]
 fn ctrl_c_ends_the_login_cleanly() {
     let sb = sandbox();
     let mut login = Login::start(&sb, &[]);
     let _ = login.oauth_url();
-    Command::new("kill")
-        .args(["-INT", &login.child.id().to_string()])
-        .status()
-        .unwrap();
+    interrupt(&login.child);
     let (code, _, stderr) = login.finish();
     assert_eq!(code, 130, "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
@@ -266,18 +375,22 @@ fn a_non_loopback_callback_is_refused_for_the_listener() {
     assert!(sb.requests().is_empty());
 }
 
+#[cfg(unix)]
 #[test]
 fn login_opens_the_browser_command_with_the_url() {
+    use std::os::unix::fs::PermissionsExt as _;
     let sb = sandbox();
     let marker = std::env::temp_dir().join(format!("ea-browser-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    // Written whole, then renamed: the marker never exists half-written.
     let script = temp_file(
         "fake-browser.sh",
-        &format!("#!/bin/sh\nprintf '%s' \"$1\" > {}\n", marker.display()),
+        &format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > {m}.tmp && mv {m}.tmp {m}\n",
+            m = marker.display()
+        ),
     );
-    Command::new("chmod")
-        .args(["+x", script.to_str().unwrap()])
-        .status()
-        .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut c = cmd(&sb);
     c.env("BROWSER", script.to_str().unwrap()).args([
         "login",
@@ -286,21 +399,21 @@ fn login_opens_the_browser_command_with_the_url() {
         "--name",
         "n",
         "--timeout",
-        "2",
+        "120",
     ]);
-    let out = run(c, "");
-    let (_, stderr) = texts(&out);
-    assert_eq!(code(&out), 20, "{stderr}");
-    let printed = stderr
-        .lines()
-        .map(str::trim)
-        .find(|l| l.starts_with("http://") && l.contains("/vendor/"))
-        .unwrap();
+    let mut login = Login::spawn(c);
+    let printed = login.oauth_url();
+    wait_until("the fake browser's marker file", || marker.exists());
     assert_eq!(
         std::fs::read_to_string(&marker).unwrap(),
         printed,
         "the browser got the printed URL"
     );
+    interrupt(&login.child);
+    let (code, _, stderr) = login.finish();
+    assert_eq!(code, 130, "{stderr}");
+    assert!(stderr.contains("(opened with "), "{stderr}");
+    let _ = std::fs::remove_file(&marker);
 }
 
 #[test]

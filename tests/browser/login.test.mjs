@@ -25,6 +25,8 @@ const API_SECRET = 'browser-test-api-secret-7c41d2';
 const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // Docker-like machines give /dev/shm 64 MB, too little for Chromium: use /tmp.
+  '--disable-dev-shm-usage',
 ];
 
 /** Starts a process and collects its output; `lines(stream)` yields lines as they come. */

@@ -113,10 +113,15 @@ impl Login {
             "login test",
             "--no-browser",
         ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(extra);
+        Login::spawn(c)
+    }
+
+    /// Starts a prepared `login` command (its stdio is taken over).
+    pub fn spawn(mut c: Command) -> Login {
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = c.spawn().expect("login starts");
         let stderr = child.stderr.take().expect("stderr");
         let (tx, rx) = mpsc::channel();
@@ -187,6 +192,19 @@ impl Login {
     }
 }
 
+/// Waits (up to 30 s, checking every 20 ms) until `done` holds; panics with
+/// `what` otherwise.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Asserts that none of the sandbox's or the tests' secrets appears in `text`.
 pub fn assert_no_secrets(sb: &Sandbox, text: &str) {
     for secret in [
@@ -197,4 +215,19 @@ pub fn assert_no_secrets(sb: &Sandbox, text: &str) {
     ] {
         assert!(!text.contains(secret), "a secret leaked into: {text}");
     }
+}
+
+/// Sends SIGINT (what Ctrl-C sends) to a child process, without the external
+/// `kill` binary (procps is absent on minimal images).
+#[cfg(unix)]
+pub fn interrupt(child: &Child) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid fits pid_t");
+    // SAFETY: kill(2) has no memory-safety preconditions; the pid is our own child's.
+    let rc = unsafe { libc::kill(pid, libc::SIGINT) };
+    assert_eq!(
+        rc,
+        0,
+        "kill(SIGINT) failed: {}",
+        std::io::Error::last_os_error()
+    );
 }
