@@ -108,18 +108,6 @@ fn url_human_output_and_generated_state() {
     assert_no_secrets(&sb, &(stdout + &stderr));
 }
 
-/// RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - . _ ~.
-fn rfc3986(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[test]
 fn url_runs_every_query_encoding_vector() {
     let sb = sandbox();
@@ -155,19 +143,11 @@ fn url_runs_every_query_encoding_vector() {
                 c.args([flag, &v]);
             }
         }
-        let mut expected = case["expected_query"].as_str().unwrap().to_owned();
         for pair in r["params"].as_array().into_iter().flatten() {
             let (name, value) = (pair[0].as_str().unwrap(), pair[1].as_str().unwrap());
             c.args(["--param", &format!("{name}={value}")]);
-            // `--param KEY=VALUE` ends the name at its first `=`, so a name
-            // with `=` in it cannot be written: the rest goes to the value.
-            if let Some((head, tail)) = name.split_once('=') {
-                let vector_pair = format!("{}={}", rfc3986(name), rfc3986(value));
-                let cli_pair = format!("{}={}", rfc3986(head), rfc3986(&format!("{tail}={value}")));
-                assert!(expected.contains(&vector_pair), "{expected}");
-                expected = expected.replace(&vector_pair, &cli_pair);
-            }
         }
+        let expected = case["expected_query"].as_str().unwrap();
         let out = run(c, "");
         assert_eq!(code(&out), 0, "{}: {}", case["name"], texts(&out).1);
         let req = sb.requests().pop().unwrap();
