@@ -297,6 +297,19 @@ fn create_reads_the_code_from_stdin_and_prints_the_token() {
     assert_no_secrets(&sb, &(stdout + &stderr));
 }
 
+/// A `create` that gets as far as checking its input: the base of error-path tests.
+const CREATE: [&str; 9] = [
+    "create",
+    "--element",
+    "dropbox",
+    "--callback-url",
+    "https://a.example/cb",
+    "--code",
+    "c",
+    "--name",
+    "n",
+];
+
 #[test]
 fn a_missing_secret_is_named_with_where_to_set_it() {
     let sb = sandbox();
@@ -311,34 +324,8 @@ fn a_missing_secret_is_named_with_where_to_set_it() {
                 "https://a.example/cb",
             ],
         ),
-        (
-            "ELEMENTS_USER_SECRET",
-            vec![
-                "create",
-                "--element",
-                "dropbox",
-                "--callback-url",
-                "https://a.example/cb",
-                "--code",
-                "c",
-                "--name",
-                "n",
-            ],
-        ),
-        (
-            "ELEMENTS_ORGANIZATION_SECRET",
-            vec![
-                "create",
-                "--element",
-                "dropbox",
-                "--callback-url",
-                "https://a.example/cb",
-                "--code",
-                "c",
-                "--name",
-                "n",
-            ],
-        ),
+        ("ELEMENTS_USER_SECRET", CREATE.to_vec()),
+        ("ELEMENTS_ORGANIZATION_SECRET", CREATE.to_vec()),
         (
             "ELEMENTS_SIGNATURE_KEY",
             vec!["verify-webhook", "--signature", "sha256=AAAA"],
@@ -427,17 +414,8 @@ fn each_error_kind_has_its_exit_code() {
     let sb = sandbox();
     // invalid_input = 10, naming the field
     let mut c = cmd(&sb);
-    c.args([
-        "create",
+    c.args(CREATE).args([
         "--json",
-        "--element",
-        "dropbox",
-        "--callback-url",
-        "https://a.example/cb",
-        "--code",
-        "c",
-        "--name",
-        "n",
         "--events-callback-url",
         "https://a.example/ev",
         "--poll-interval",
@@ -803,20 +781,7 @@ fn create_output_masks_every_secret_the_command_knows_but_the_token() {
 fn events_type_without_an_events_callback_url_is_an_error() {
     let sb = sandbox();
     let mut c = cmd(&sb);
-    c.args([
-        "create",
-        "--json",
-        "--element",
-        "dropbox",
-        "--callback-url",
-        "https://a.example/cb",
-        "--code",
-        "c",
-        "--name",
-        "n",
-        "--events-type",
-        "webhook",
-    ]);
+    c.args(CREATE).args(["--json", "--events-type", "webhook"]);
     let v = expect_error(c, "", 10, "invalid_input");
     let message = v["error"]["message"].as_str().unwrap();
     assert!(
