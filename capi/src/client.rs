@@ -2,7 +2,7 @@
 
 use crate::ea_result;
 use crate::error::ea_error;
-use crate::ffi::{arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, guard, Out};
+use crate::ffi::{arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, guard, push_pair, Out};
 use ea_core::{Client, ClientBuilder, Grant, OAuthUrl, OAuthUrlRequest};
 use std::ffi::{c_char, CString};
 use std::time::Duration;
@@ -361,12 +361,8 @@ pub extern "C" fn ea_oauth_url_request_add_param(
     value: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let request = arg_mut(request, "request")?;
-        let name = arg_str(name, "name")?.to_owned();
-        let value = arg_str(value, "value")?.to_owned();
-        request.inner.params.push((name, value));
-        Ok(())
+    push_pair(request, ("name", "value"), name, value, err, |r| {
+        &mut r.inner.params
     })
 }
 

@@ -91,6 +91,25 @@ pub(crate) fn arg_mut<'a, T>(p: *mut T, field: &str) -> FfiResult<&'a mut T> {
     unsafe { p.as_mut() }.ok_or_else(|| invalid(field, "must not be NULL"))
 }
 
+/// Appends a `(name, value)` string pair to a list inside a handle: the shape
+/// of every `*_add_*` call (extra query parameters, configuration entries).
+pub(crate) fn push_pair<T>(
+    handle: *mut T,
+    (name_field, value_field): (&str, &str),
+    name: *const c_char,
+    value: *const c_char,
+    err: *mut *mut crate::error::ea_error,
+    list: impl FnOnce(&mut T) -> &mut Vec<(String, String)>,
+) -> crate::ea_result {
+    guard(err, || {
+        let handle = arg_mut(handle, "request")?;
+        let name = arg_str(name, name_field)?.to_owned();
+        let value = arg_str(value, value_field)?.to_owned();
+        list(handle).push((name, value));
+        Ok(())
+    })
+}
+
 /// Raw bytes `(p, len)`; NULL is `InvalidInput` naming `field`.
 pub(crate) fn arg_bytes<'a>(p: *const u8, len: usize, field: &str) -> FfiResult<&'a [u8]> {
     if p.is_null() {

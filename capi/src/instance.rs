@@ -4,7 +4,7 @@ use crate::client::ea_client;
 use crate::ea_result;
 use crate::error::ea_error;
 use crate::ffi::borrow_cstr;
-use crate::ffi::{arg_mut, arg_ref, arg_str, cstring, free, get, guard, invalid, Out};
+use crate::ffi::{arg_mut, arg_ref, arg_str, cstring, free, get, guard, invalid, push_pair, Out};
 use ea_core::{CreateInstanceRequest, EventVendorType, Events, Instance};
 use std::ffi::{c_char, CString};
 use std::ptr;
@@ -203,12 +203,8 @@ pub extern "C" fn ea_instance_request_add_configuration(
     value: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let request = arg_mut(request, "request")?;
-        let key = arg_str(key, "key")?.to_owned();
-        let value = arg_str(value, "value")?.to_owned();
-        request.inner.configuration.push((key, value));
-        Ok(())
+    push_pair(request, ("key", "value"), key, value, err, |r| {
+        &mut r.inner.configuration
     })
 }
 
