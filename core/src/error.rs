@@ -1,11 +1,15 @@
-//! The one error type of the SDK, with a stable kind per variant.
+//! The one error type of the SDK, with a stable kind per variant, and the
+//! flat view of its details ([`ErrorDetails`]) that every binding maps.
 
+use crate::Operation;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Stable, machine-readable category of an [`Error`].
 ///
 /// Every binding maps these one to one (Python exception classes, Node `code`,
-/// C `EA_ERR_*`), so the order and the names are part of the public contract.
+/// C `EA_ERR_*`, CLI exit codes), so the order and the names are part of the
+/// public contract. New kinds are only ever appended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -57,6 +61,16 @@ impl ErrorKind {
             ErrorKind::InvalidSignature => "invalid_signature",
         }
     }
+
+    /// The kind's position in [`ErrorKind::ALL`], from 0. Numeric codes
+    /// derive from it: C's `EA_ERR_*` is index + 1, the CLI's exit code
+    /// index + 10.
+    pub fn index(self) -> usize {
+        ErrorKind::ALL
+            .iter()
+            .position(|k| *k == self)
+            .unwrap_or(ErrorKind::ALL.len())
+    }
 }
 
 impl fmt::Display for ErrorKind {
@@ -64,6 +78,10 @@ impl fmt::Display for ErrorKind {
         f.write_str(self.as_str())
     }
 }
+
+/// HTTP statuses after which the same idempotent request may succeed: the
+/// ones the client retries, and the ones [`Error::is_retryable`] reports.
+pub const RETRYABLE_STATUSES: [u16; 4] = [429, 502, 503, 504];
 
 /// Everything that can go wrong in elements-auth.
 ///
@@ -82,6 +100,8 @@ pub enum Error {
     },
     /// The platform answered with an HTTP error status.
     Api {
+        /// The call that failed.
+        operation: Option<Operation>,
         /// The HTTP status code.
         status: u16,
         /// The platform's `message`, or a summary when the body had none.
@@ -93,6 +113,8 @@ pub enum Error {
     },
     /// The request could not be sent or its answer could not be read.
     Transport {
+        /// The call that failed (none for failures outside a call).
+        operation: Option<Operation>,
         /// What failed.
         message: String,
         /// True when the request may have reached the platform (a create may then have happened).
@@ -100,15 +122,22 @@ pub enum Error {
     },
     /// The request did not complete within the configured timeout.
     Timeout {
-        /// What timed out, and what it means for the caller.
+        /// The call that timed out.
+        operation: Option<Operation>,
+        /// What timed out.
         message: String,
         /// True when the request may have reached the platform (a create may then have happened).
         may_have_reached_server: bool,
     },
-    /// The platform's answer could not be decoded.
+    /// The platform's answer (or a notification's body) could not be decoded.
     Decode {
+        /// The call whose answer it was (none for bodies given by the caller).
+        operation: Option<Operation>,
         /// What was wrong with it.
         message: String,
+        /// True when the platform accepted the request (a 2xx status) before
+        /// its answer turned out unreadable: a create then did happen.
+        may_have_reached_server: bool,
     },
     /// Consent was refused: the callback carried `error` instead of `code`.
     AuthorizationDenied {
@@ -136,7 +165,52 @@ pub enum Error {
     },
 }
 
+/// How a language names things in the messages it shows: an argument
+/// (`timeout` is `timeoutMs` in Node) and a call (`list_instances()` is
+/// `listInstances()` in Node, `ea_client_list_instances()` in C). The text
+/// around the names is written once, in [`Error::render`].
+pub trait Vocabulary {
+    /// The caller's name of the core argument `core_name`.
+    fn field<'a>(&self, core_name: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(core_name)
+    }
+
+    /// How to write a call of `operation`, or `None` when the language has
+    /// none (the message then describes it in words).
+    fn call(&self, operation: Operation) -> Option<String> {
+        Some(format!("{}()", operation.name()))
+    }
+}
+
+/// The names of Rust (and Python, which spells them alike).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RustVocabulary;
+
+impl Vocabulary for RustVocabulary {}
+
 impl Error {
+    /// An [`Error::InvalidInput`] naming `field`, for bindings that check
+    /// their own argument conversions.
+    pub fn invalid_input(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::invalid_input(field, reason)
+    }
+
+    /// A Decode error about the 2xx answer of `operation`.
+    pub(crate) fn decode(operation: Operation, message: impl Into<String>) -> Error {
+        Error::Decode {
+            operation: Some(operation),
+            message: message.into(),
+            may_have_reached_server: true,
+        }
+    }
+
     /// The stable kind of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -149,6 +223,32 @@ impl Error {
             Error::StateMismatch { .. } => ErrorKind::StateMismatch,
             Error::InvalidCallback { .. } => ErrorKind::InvalidCallback,
             Error::InvalidSignature { .. } => ErrorKind::InvalidSignature,
+        }
+    }
+
+    /// The error's own message, without the kind's prefix or any advice.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::InvalidInput { reason, .. } => reason,
+            Error::AuthorizationDenied { error, .. } => error,
+            Error::Api { message, .. }
+            | Error::Transport { message, .. }
+            | Error::Timeout { message, .. }
+            | Error::Decode { message, .. }
+            | Error::StateMismatch { message }
+            | Error::InvalidCallback { message }
+            | Error::InvalidSignature { message } => message,
+        }
+    }
+
+    /// The platform call that failed, for errors of a call.
+    pub fn operation(&self) -> Option<Operation> {
+        match self {
+            Error::Api { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::Decode { operation, .. } => *operation,
+            _ => None,
         }
     }
 
@@ -186,10 +286,13 @@ impl Error {
         }
     }
 
-    /// True when a failed request may still have taken effect on the platform
-    /// (a `create_instance` that timed out may have created the instance).
+    /// True when a failed request may still have taken effect on the
+    /// platform: it timed out or broke off after being sent, the platform
+    /// answered 5xx, or it answered 2xx with an unreadable body. After a
+    /// `create_instance`, the instance may then exist.
     pub fn may_have_reached_server(&self) -> bool {
         match self {
+            Error::Api { status, .. } => *status >= 500,
             Error::Transport {
                 may_have_reached_server,
                 ..
@@ -197,63 +300,179 @@ impl Error {
             | Error::Timeout {
                 may_have_reached_server,
                 ..
+            }
+            | Error::Decode {
+                may_have_reached_server,
+                ..
             } => *may_have_reached_server,
             _ => false,
         }
     }
 
-    /// True when retrying the same call later may succeed.
+    /// True when repeating the same call may succeed and is safe: an
+    /// idempotent call that failed in transport, timed out or got one of
+    /// [`RETRYABLE_STATUSES`], or any call that provably never reached the
+    /// platform. Never for a create that may have reached it: its code is
+    /// single-use and the instance may exist. The client's own retries
+    /// follow exactly this rule.
     pub fn is_retryable(&self) -> bool {
+        let idempotent = self.operation().is_some_and(Operation::is_idempotent);
         match self {
-            Error::Api { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
-            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api { status, .. } => idempotent && RETRYABLE_STATUSES.contains(status),
+            Error::Transport { operation, .. } | Error::Timeout { operation, .. } => {
+                operation.is_some() && (idempotent || !self.may_have_reached_server())
+            }
             _ => false,
         }
     }
 
-    pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
-        Error::InvalidInput {
-            field: field.into(),
-            reason: reason.into(),
+    /// The flat view every binding maps, field by field.
+    pub fn details(&self) -> ErrorDetails<'_> {
+        let (error, description, uri) = match self {
+            Error::AuthorizationDenied {
+                error,
+                description,
+                uri,
+            } => (Some(error.as_str()), description.as_deref(), uri.as_deref()),
+            _ => (None, None, None),
+        };
+        ErrorDetails {
+            kind: self.kind(),
+            message: self.message(),
+            status: self.status(),
+            request_id: self.request_id(),
+            provider_message: self.provider_message(),
+            field: self.field(),
+            error,
+            description,
+            uri,
+            operation: self.operation(),
+            may_have_reached_server: self.may_have_reached_server(),
+            retryable: self.is_retryable(),
         }
+    }
+
+    /// The whole human-readable text, with arguments and calls named in
+    /// `words` (`Display` uses [`RustVocabulary`]). Says, after a create that
+    /// may have happened, to look for the instance before starting over.
+    pub fn render(&self, words: &dyn Vocabulary) -> String {
+        let mut out = match self {
+            Error::InvalidInput { field, reason } => {
+                format!("invalid {}: {reason}", words.field(field))
+            }
+            Error::Api {
+                status,
+                message,
+                request_id,
+                provider_message,
+                ..
+            } => {
+                let mut s = format!("platform answered HTTP {status}: {message}");
+                if let Some(p) = provider_message {
+                    s.push_str(&format!(" (provider: {p})"));
+                }
+                if let Some(id) = request_id {
+                    s.push_str(&format!(" [request id {id}]"));
+                }
+                s
+            }
+            Error::Transport { message, .. } => format!("transport error: {message}"),
+            Error::Timeout { message, .. } => format!("timed out: {message}"),
+            Error::Decode { message, .. } => {
+                format!("could not decode the platform's answer: {message}")
+            }
+            Error::AuthorizationDenied {
+                error, description, ..
+            } => match description {
+                Some(d) => format!("authorization denied at the vendor: {error} ({d})"),
+                None => format!("authorization denied at the vendor: {error}"),
+            },
+            Error::StateMismatch { message } => format!("state mismatch: {message}"),
+            Error::InvalidCallback { message } => format!("invalid callback: {message}"),
+            Error::InvalidSignature { message } => format!("invalid webhook signature: {message}"),
+        };
+        if let Some(advice) = self.advice(words) {
+            out.push_str("; ");
+            out.push_str(&advice);
+        }
+        out
+    }
+
+    /// What a failed call that may have taken effect means for the caller.
+    fn advice(&self, words: &dyn Vocabulary) -> Option<String> {
+        let operation = self.operation()?;
+        if !self.may_have_reached_server() || operation.is_idempotent() {
+            return None;
+        }
+        let look = match words.call(Operation::ListInstances) {
+            Some(call) => format!("check {call}"),
+            None => "list the instances".to_owned(),
+        };
+        let done = matches!(self, Error::Decode { .. });
+        Some(match (operation, done) {
+            (Operation::CreateInstance, true) => {
+                format!(
+                    "the instance was created, but its answer could not be read: {look} to find it"
+                )
+            }
+            (Operation::CreateInstance, false) => format!(
+                "the instance may have been created: {look} before starting over with a fresh code"
+            ),
+            (Operation::DeleteInstance, _) => {
+                format!("the instance may have been deleted: {look} before deleting it again")
+            }
+            _ => "the request may have taken effect".to_owned(),
+        })
     }
 
     /// Replaces every occurrence of the given secrets in the error's texts.
     pub(crate) fn scrub(self, secrets: &[&str]) -> Error {
-        let s = |text: String| crate::secret::scrub(&text, secrets);
-        let o = |text: Option<String>| text.map(|t| crate::secret::scrub(&t, secrets));
+        let s = |text: String| crate::text::scrub(&text, secrets);
+        let o = |text: Option<String>| text.map(|t| crate::text::scrub(&t, secrets));
         match self {
             Error::InvalidInput { field, reason } => Error::InvalidInput {
                 field,
                 reason: s(reason),
             },
             Error::Api {
+                operation,
                 status,
                 message,
                 request_id,
                 provider_message,
             } => Error::Api {
+                operation,
                 status,
                 message: s(message),
                 request_id: o(request_id),
                 provider_message: o(provider_message),
             },
             Error::Transport {
+                operation,
                 message,
                 may_have_reached_server,
             } => Error::Transport {
+                operation,
                 message: s(message),
                 may_have_reached_server,
             },
             Error::Timeout {
+                operation,
                 message,
                 may_have_reached_server,
             } => Error::Timeout {
+                operation,
                 message: s(message),
                 may_have_reached_server,
             },
-            Error::Decode { message } => Error::Decode {
+            Error::Decode {
+                operation,
+                message,
+                may_have_reached_server,
+            } => Error::Decode {
+                operation,
                 message: s(message),
+                may_have_reached_server,
             },
             Error::AuthorizationDenied {
                 error,
@@ -271,43 +490,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidInput { field, reason } => write!(f, "invalid {field}: {reason}"),
-            Error::Api {
-                status,
-                message,
-                request_id,
-                provider_message,
-            } => {
-                write!(f, "platform answered HTTP {status}: {message}")?;
-                if let Some(p) = provider_message {
-                    write!(f, " (provider: {p})")?;
-                }
-                if let Some(id) = request_id {
-                    write!(f, " [request id {id}]")?;
-                }
-                Ok(())
-            }
-            Error::Transport { message, .. } => write!(f, "transport error: {message}"),
-            Error::Timeout { message, .. } => write!(f, "timed out: {message}"),
-            Error::Decode { message } => {
-                write!(f, "could not decode the platform's answer: {message}")
-            }
-            Error::AuthorizationDenied {
-                error, description, ..
-            } => {
-                write!(f, "authorization denied at the vendor: {error}")?;
-                if let Some(d) = description {
-                    write!(f, " ({d})")?;
-                }
-                Ok(())
-            }
-            Error::StateMismatch { message } => write!(f, "state mismatch: {message}"),
-            Error::InvalidCallback { message } => write!(f, "invalid callback: {message}"),
-            Error::InvalidSignature { message } => {
-                write!(f, "invalid webhook signature: {message}")
-            }
-        }
+        f.write_str(&self.render(&RustVocabulary))
     }
 }
 
@@ -315,3 +498,91 @@ impl std::error::Error for Error {}
 
 /// Shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Every detail of an [`Error`] as one flat record, `None` where a detail
+/// does not apply. Bindings fill their error objects by iterating
+/// [`ErrorDetails::fields`], so a detail added here reaches every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ErrorDetails<'a> {
+    /// The stable kind.
+    pub kind: ErrorKind,
+    /// The error's own message, without the kind's prefix or any advice.
+    pub message: &'a str,
+    /// The HTTP status of an `api` error.
+    pub status: Option<u16>,
+    /// The platform's request id of an `api` error, for support tickets.
+    pub request_id: Option<&'a str>,
+    /// The vendor's message passed on by the platform.
+    pub provider_message: Option<&'a str>,
+    /// The rejected argument of an `invalid_input` error (core spelling).
+    pub field: Option<&'a str>,
+    /// The OAuth `error` of an `authorization_denied` error.
+    pub error: Option<&'a str>,
+    /// The OAuth `error_description` of an `authorization_denied` error.
+    pub description: Option<&'a str>,
+    /// The OAuth `error_uri` of an `authorization_denied` error.
+    pub uri: Option<&'a str>,
+    /// The platform call that failed.
+    pub operation: Option<Operation>,
+    /// The request may have taken effect (see [`Error::may_have_reached_server`]).
+    pub may_have_reached_server: bool,
+    /// Repeating the call is safe and may succeed (see [`Error::is_retryable`]).
+    pub retryable: bool,
+}
+
+/// One detail's value, as [`ErrorDetails::fields`] hands it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailValue<'a> {
+    /// Text.
+    Text(&'a str),
+    /// A whole number (an HTTP status).
+    Number(u16),
+    /// A flag.
+    Bool(bool),
+    /// The detail does not apply to this error.
+    Null,
+}
+
+impl<'a> ErrorDetails<'a> {
+    /// The details' names in snake_case, in the order of [`ErrorDetails::fields`].
+    pub const FIELD_NAMES: [&'static str; 12] = [
+        "kind",
+        "message",
+        "status",
+        "request_id",
+        "provider_message",
+        "field",
+        "error",
+        "description",
+        "uri",
+        "operation",
+        "may_have_reached_server",
+        "retryable",
+    ];
+
+    /// Every detail with its name, in the order of [`ErrorDetails::FIELD_NAMES`].
+    pub fn fields(&self) -> [(&'static str, DetailValue<'a>); 12] {
+        let text = |v: Option<&'a str>| v.map_or(DetailValue::Null, DetailValue::Text);
+        let values = [
+            DetailValue::Text(self.kind.as_str()),
+            DetailValue::Text(self.message),
+            self.status.map_or(DetailValue::Null, DetailValue::Number),
+            text(self.request_id),
+            text(self.provider_message),
+            text(self.field),
+            text(self.error),
+            text(self.description),
+            text(self.uri),
+            text(self.operation.map(Operation::name)),
+            DetailValue::Bool(self.may_have_reached_server),
+            DetailValue::Bool(self.retryable),
+        ];
+        let mut i = 0;
+        values.map(|v| {
+            let named = (Self::FIELD_NAMES[i], v);
+            i += 1;
+            named
+        })
+    }
+}

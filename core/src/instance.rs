@@ -1,8 +1,14 @@
 //! Step 3: the instance request, its wire body, and the instance that comes back.
 
 use crate::secret::Secret;
-use crate::{validate, Error, Result};
-use serde_json::{Map, Value};
+use crate::wire::{
+    Configuration, CreateBody, ElementKey, ElementWire, IdWire, InstanceWire, ProviderData,
+    TagWire, TagsWire,
+};
+use crate::{validate, Error, Operation, Result};
+use serde::Deserialize as _;
+use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -39,8 +45,9 @@ impl FromStr for EventVendorType {
     }
 }
 
-/// Event configuration of an instance: where the platform sends events, and how it finds them.
-#[derive(Clone)]
+/// Event configuration of an instance: where the platform sends events, and
+/// how it finds them. `Debug` masks the signature key.
+#[derive(Clone, Debug)]
 pub struct Events {
     /// Polling or webhook.
     pub vendor_type: EventVendorType,
@@ -131,18 +138,6 @@ impl Events {
     }
 }
 
-impl fmt::Debug for Events {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Events")
-            .field("vendor_type", &self.vendor_type)
-            .field("callback_url", &self.callback_url)
-            .field("signature_key", &self.signature_key)
-            .field("refresh_interval", &self.refresh_interval)
-            .field("poller_configuration", &self.poller_configuration)
-            .finish()
-    }
-}
-
 /// Configuration keys that have their own typed argument.
 const RESERVED_CONFIGURATION: [&str; 10] = [
     "oauth.api.key",
@@ -157,8 +152,9 @@ const RESERVED_CONFIGURATION: [&str; 10] = [
     "event.poller.configuration",
 ];
 
-/// What step 3 needs: the code from the callback and the instance's configuration.
-#[derive(Clone)]
+/// What step 3 needs: the code from the callback and the instance's
+/// configuration. `Debug` masks the code and the secrets.
+#[derive(Clone, Debug)]
 pub struct CreateInstanceRequest {
     /// Element key, such as `concur`.
     pub element: String,
@@ -269,53 +265,70 @@ impl CreateInstanceRequest {
 
     /// The JSON body of `POST /instances`; every configuration value is a string.
     pub fn to_body(&self) -> Value {
-        let mut config = Map::new();
-        let mut put = |k: &str, v: String| {
-            config.insert(k.to_owned(), Value::String(v));
+        serde_json::to_value(self.wire_body()).unwrap_or(Value::Null)
+    }
+
+    /// The body as sent: JSON bytes.
+    pub(crate) fn body_bytes(&self) -> Vec<u8> {
+        // Serialising strings and maps of strings cannot fail.
+        serde_json::to_vec(&self.wire_body()).unwrap_or_default()
+    }
+
+    fn wire_body(&self) -> CreateBody<'_> {
+        let mut config: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(12);
+        config.push(("oauth.api.key", Cow::Borrowed(self.api_key.as_str())));
+        config.push(("oauth.api.secret", Cow::Borrowed(self.api_secret.expose())));
+        config.push((
+            "oauth.callback.url",
+            Cow::Borrowed(self.callback_url.as_str()),
+        ));
+        let nulls = if self.filter_response_nulls.unwrap_or(true) {
+            "true"
+        } else {
+            "false"
         };
-        put("oauth.api.key", self.api_key.clone());
-        put("oauth.api.secret", self.api_secret.expose().to_owned());
-        put("oauth.callback.url", self.callback_url.clone());
-        put(
-            "filter.response.nulls",
-            self.filter_response_nulls.unwrap_or(true).to_string(),
-        );
+        config.push(("filter.response.nulls", Cow::Borrowed(nulls)));
         match &self.events {
-            None => put("event.notification.enabled", "false".into()),
+            None => config.push(("event.notification.enabled", Cow::Borrowed("false"))),
             Some(events) => {
-                put("event.notification.enabled", "true".into());
-                put("event.vendor.type", events.vendor_type.as_str().into());
-                put(
+                config.push(("event.notification.enabled", Cow::Borrowed("true")));
+                config.push((
+                    "event.vendor.type",
+                    Cow::Borrowed(events.vendor_type.as_str()),
+                ));
+                config.push((
                     "event.notification.callback.url",
-                    events.callback_url.clone(),
-                );
+                    Cow::Borrowed(events.callback_url.as_str()),
+                ));
                 if let Some(key) = &events.signature_key {
-                    put("event.notification.signature.key", key.expose().to_owned());
+                    config.push((
+                        "event.notification.signature.key",
+                        Cow::Borrowed(key.expose()),
+                    ));
                 }
                 if let Some(minutes) = events.refresh_interval {
-                    put("event.poller.refresh_interval", minutes.to_string());
+                    config.push((
+                        "event.poller.refresh_interval",
+                        Cow::Owned(minutes.to_string()),
+                    ));
                 }
                 if let Some(poller) = &events.poller_configuration {
-                    put("event.poller.configuration", poller.to_string());
+                    config.push(("event.poller.configuration", Cow::Owned(poller.to_string())));
                 }
             }
         }
         for (key, value) in &self.configuration {
-            put(key, value.clone());
+            config.push((key.as_str(), Cow::Borrowed(value.as_str())));
         }
-        let mut body = Map::new();
-        body.insert("element".into(), serde_json::json!({ "key": self.element }));
-        body.insert(
-            "providerData".into(),
-            serde_json::json!({ "code": self.code.expose() }),
-        );
-        body.insert("configuration".into(), Value::Object(config));
-        body.insert(
-            "tags".into(),
-            Value::Array(self.tags.iter().cloned().map(Value::String).collect()),
-        );
-        body.insert("name".into(), Value::String(self.name.clone()));
-        Value::Object(body)
+        CreateBody {
+            element: ElementKey { key: &self.element },
+            provider_data: ProviderData {
+                code: self.code.expose(),
+            },
+            configuration: Configuration(config),
+            tags: &self.tags,
+            name: &self.name,
+        }
     }
 
     /// Every secret this request carries, for scrubbing error texts.
@@ -325,23 +338,6 @@ impl CreateInstanceRequest {
             out.push(key.expose());
         }
         out
-    }
-}
-
-impl fmt::Debug for CreateInstanceRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CreateInstanceRequest")
-            .field("element", &self.element)
-            .field("code", &self.code)
-            .field("name", &self.name)
-            .field("api_key", &self.api_key)
-            .field("api_secret", &self.api_secret)
-            .field("callback_url", &self.callback_url)
-            .field("tags", &self.tags)
-            .field("filter_response_nulls", &self.filter_response_nulls)
-            .field("events", &self.events)
-            .field("configuration", &self.configuration)
-            .finish()
     }
 }
 
@@ -381,67 +377,69 @@ impl fmt::Debug for Instance {
 }
 
 impl Instance {
-    /// Decodes the platform's instance JSON (tags as objects or as strings).
+    /// Decodes the platform's instance JSON (tags as objects or as strings,
+    /// the id as a number or a string; unknown fields are kept in `raw`).
     pub fn from_json(raw: Value) -> Result<Instance> {
-        let obj = raw
-            .as_object()
-            .ok_or_else(|| decode("an instance must be a JSON object"))?;
-        let id = match obj.get("id") {
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .ok_or_else(|| decode("instance id is not an integer"))?,
-            Some(Value::String(s)) => s
+        Instance::decode(raw, None)
+    }
+
+    /// The instance with `secrets` masked wherever the platform echoed them
+    /// in `raw` (the token, which `raw` holds too, is not among them).
+    pub(crate) fn scrubbed(mut self, secrets: &[&str]) -> Instance {
+        crate::text::scrub_json(&mut self.raw, secrets, crate::text::MASK);
+        self
+    }
+
+    /// [`Instance::from_json`] for the answer of `operation`.
+    pub(crate) fn decode(raw: Value, operation: Option<Operation>) -> Result<Instance> {
+        let fail = |message: &str| Error::Decode {
+            operation,
+            message: message.to_owned(),
+            may_have_reached_server: operation.is_some(),
+        };
+        if !raw.is_object() {
+            return Err(fail("an instance must be a JSON object"));
+        }
+        let wire = InstanceWire::deserialize(&raw)
+            .map_err(|e| fail(&format!("the instance is not the platform's JSON ({e})")))?;
+        let id = match wire.id {
+            None => return Err(fail("instance has no id")),
+            Some(IdWire::Number(n)) => n,
+            Some(IdWire::Text(s)) => s
                 .parse()
-                .map_err(|_| decode("instance id is not an integer"))?,
-            _ => return Err(decode("instance has no id")),
+                .map_err(|_| fail("instance id is not an integer"))?,
+            Some(IdWire::Other(_)) => return Err(fail("instance id is not an integer")),
         };
-        let text = |key: &str| obj.get(key).and_then(Value::as_str).map(str::to_owned);
-        let name = text("name").unwrap_or_default();
-        let token = text("token")
+        let token = wire
+            .token
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| decode("instance has no token"))?;
-        let element_key = match obj.get("element") {
-            Some(Value::Object(e)) => e
-                .get("key")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            Some(Value::String(s)) => s.clone(),
-            _ => String::new(),
+            .ok_or_else(|| fail("instance has no token"))?;
+        let element_key = match wire.element {
+            Some(ElementWire::Object { key }) => key.unwrap_or_default(),
+            Some(ElementWire::Key(key)) => key,
+            Some(ElementWire::Other(_)) | None => String::new(),
         };
-        let tags = match obj.get("tags") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items
-                .iter()
+        let tags = match wire.tags {
+            None | Some(TagsWire::Other(Value::Null)) => Vec::new(),
+            Some(TagsWire::Other(_)) => return Err(fail("tags is not an array")),
+            Some(TagsWire::List(items)) => items
+                .into_iter()
                 .map(|t| match t {
-                    Value::String(s) => Ok(s.clone()),
-                    Value::Object(o) => o
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned)
-                        .ok_or_else(|| decode("a tag object has no name")),
-                    _ => Err(decode("a tag is neither a string nor an object")),
+                    TagWire::Name(name) | TagWire::Object { name } => Ok(name),
+                    TagWire::Other(Value::Object(_)) => Err(fail("a tag object has no name")),
+                    TagWire::Other(_) => Err(fail("a tag is neither a string nor an object")),
                 })
                 .collect::<Result<_>>()?,
-            Some(_) => return Err(decode("tags is not an array")),
         };
-        let flag =
-            |key: &str, default: bool| obj.get(key).and_then(Value::as_bool).unwrap_or(default);
         Ok(Instance {
             id,
-            name,
+            name: wire.name.unwrap_or_default(),
             token: Secret::new(token),
             element_key,
             tags,
-            valid: flag("valid", true),
-            disabled: flag("disabled", false),
+            valid: wire.valid.unwrap_or(true),
+            disabled: wire.disabled.unwrap_or(false),
             raw,
         })
-    }
-}
-
-fn decode(message: &str) -> Error {
-    Error::Decode {
-        message: message.to_owned(),
     }
 }

@@ -25,28 +25,52 @@
 //! println!("token: {}", instance.token.expose());
 //! # Ok(()) }
 //! ```
+//!
+//! The facts every language binding shares live here once: the options
+//! ([`ClientOptions`], [`CLIENT_OPTIONS`]), the error details
+//! ([`ErrorDetails`]), the operations ([`Operation`]) and callback parsing
+//! ([`CallbackQuery`]).
 
 #![warn(missing_docs)]
 
+mod callback;
 mod client;
 mod error;
-mod http;
 mod instance;
 mod oauth;
+mod operation;
+mod options;
 mod secret;
+mod text;
+mod transport;
 mod validate;
 mod webhook;
+mod wire;
 
-pub use client::{
-    Client, ClientBuilder, Environment, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY,
-    DEFAULT_RESPONSE_LIMIT, DEFAULT_TIMEOUT,
+pub use callback::{parse_callback, CallbackQuery, Grant};
+pub use client::Client;
+pub use error::{
+    DetailValue, Error, ErrorDetails, ErrorKind, Result, RustVocabulary, Vocabulary,
+    RETRYABLE_STATUSES,
 };
-pub use error::{Error, ErrorKind, Result};
 pub use instance::{CreateInstanceRequest, EventVendorType, Events, Instance};
-pub use oauth::{encode_component, parse_callback, Grant, OAuthUrl, OAuthUrlRequest};
+pub use oauth::{OAuthUrl, OAuthUrlRequest};
+pub use operation::Operation;
+pub use options::{
+    millis, option_spec, seconds, Binding, ClientBuilder, ClientOptions, Environment, OptionKind,
+    OptionSpec, CLIENT_OPTIONS, DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_DELAY,
+    DEFAULT_RESPONSE_LIMIT, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, MAX_RETRIES,
+    MAX_RETRY_DELAY, MAX_TIMEOUT,
+};
 pub use secret::Secret;
+pub use text::{encode_component, printable, scrub, scrub_json, scrub_with, MASK};
 pub use validate::is_loopback_host;
 pub use webhook::{sign_webhook, verify_webhook_signature, SIGNATURE_HEADER};
 
 /// This library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Locks a mutex, recovering the data if a thread panicked while holding it.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,22 +1,8 @@
-//! Step 1 (the vendor's redirect URL) and step 2 (reading the callback).
+//! Step 1: the request for the vendor's redirect URL, and its answer.
 
-use crate::secret::{constant_time_eq, Secret};
+use crate::secret::Secret;
+use crate::text::encode_component;
 use crate::{validate, Error, Result};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use std::fmt;
-
-/// Everything but RFC 3986 unreserved characters is percent-encoded, so a
-/// value means the same to every server (a space is `%20`, never `+`).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes one query name or value.
-pub fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
-}
 
 /// Query parameter names that have their own argument in [`OAuthUrlRequest`].
 const RESERVED_PARAMS: [&str; 6] = [
@@ -29,7 +15,8 @@ const RESERVED_PARAMS: [&str; 6] = [
 ];
 
 /// What step 1 needs: the element and the app registered with the vendor.
-#[derive(Clone)]
+/// `Debug` masks the api secret.
+#[derive(Clone, Debug)]
 pub struct OAuthUrlRequest {
     /// Element key or id, such as `concur`.
     pub element: String,
@@ -140,26 +127,16 @@ impl OAuthUrlRequest {
         for (name, value) in &self.params {
             pairs.push((name, value));
         }
-        pairs
-            .iter()
-            .map(|(n, v)| format!("{}={}", encode_component(n), encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-}
-
-impl fmt::Debug for OAuthUrlRequest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OAuthUrlRequest")
-            .field("element", &self.element)
-            .field("api_key", &self.api_key)
-            .field("api_secret", &self.api_secret)
-            .field("callback_url", &self.callback_url)
-            .field("site_address", &self.site_address)
-            .field("state", &self.state)
-            .field("scope", &self.scope)
-            .field("params", &self.params)
-            .finish()
+        let mut query = String::with_capacity(256);
+        for (name, value) in pairs {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&encode_component(name));
+            query.push('=');
+            query.push_str(&encode_component(value));
+        }
+        query
     }
 }
 
@@ -170,121 +147,7 @@ pub struct OAuthUrl {
     pub element: String,
     /// The vendor's consent page URL; open it in the user's browser.
     pub oauth_url: String,
-    /// The state carried in that URL; pass it to [`parse_callback`].
+    /// The state carried in that URL (always the one sent); pass it to
+    /// [`crate::parse_callback`].
     pub state: String,
-}
-
-/// The answer of step 2: the authorization code, with the state it came with.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Grant {
-    /// The single-use authorization code for [`crate::Client::create_instance`].
-    pub code: Secret,
-    /// The state the vendor sent back (equal to the expected one).
-    pub state: String,
-}
-
-impl fmt::Debug for Grant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Grant")
-            .field("code", &self.code)
-            .field("state", &self.state)
-            .finish()
-    }
-}
-
-/// Reads the vendor's redirect back to the callback URL.
-///
-/// `callback` is the full URL the browser landed on, or just its query string
-/// (with or without the leading `?`). `error` / `error_description` /
-/// `error_uri` become [`Error::AuthorizationDenied`]; neither `code` nor
-/// `error` is [`Error::InvalidCallback`]; a missing or different `state` is
-/// [`Error::StateMismatch`] (compared in constant time), checked before
-/// anything else so that a forged callback cannot pose as a denial.
-pub fn parse_callback(callback: &str, expected_state: &str) -> Result<Grant> {
-    if expected_state.is_empty() {
-        return Err(Error::invalid("expected_state", "must not be empty"));
-    }
-    let callback = callback.trim();
-    if callback.is_empty() {
-        return Err(Error::invalid("callback", "must not be empty"));
-    }
-    let query = callback_query(callback)?;
-    let mut code = None;
-    let mut state = None;
-    let mut error = None;
-    let mut description = None;
-    let mut uri = None;
-    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-        let slot = match name.as_ref() {
-            "code" => &mut code,
-            "state" => &mut state,
-            "error" => &mut error,
-            "error_description" => &mut description,
-            "error_uri" => &mut uri,
-            _ => continue,
-        };
-        if slot.is_some() {
-            return Err(Error::InvalidCallback {
-                message: format!("the parameter {name} appears more than once"),
-            });
-        }
-        *slot = Some(value.into_owned());
-    }
-    if code.is_none() && error.is_none() && state.is_none() {
-        return Err(Error::InvalidCallback {
-            message: "the callback carries neither a code nor an error".into(),
-        });
-    }
-    // The state comes first, for errors too (RFC 6749 4.1.2.1): a forged
-    // callback must not pass for the vendor's answer, whatever it claims.
-    let state = state.ok_or_else(|| Error::StateMismatch {
-        message: "the callback carries no state".into(),
-    })?;
-    if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
-        return Err(Error::StateMismatch {
-            message: "the callback's state differs from the one sent; the request may be forged"
-                .into(),
-        });
-    }
-    if let Some(error) = error {
-        return Err(Error::AuthorizationDenied {
-            error: printable(&error),
-            description: description.as_deref().map(printable),
-            uri: uri.as_deref().map(printable),
-        });
-    }
-    let code = match code {
-        Some(c) if !c.is_empty() => c,
-        _ => {
-            return Err(Error::InvalidCallback {
-                message: "the callback carries neither a code nor an error".into(),
-            })
-        }
-    };
-    Ok(Grant {
-        code: Secret::new(code),
-        state,
-    })
-}
-
-/// Text from outside without control characters, so that printing it cannot
-/// drive a terminal (escape sequences) or forge log lines.
-pub(crate) fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
-}
-
-/// The query string of a callback URL, or the callback itself when it is one.
-fn callback_query(callback: &str) -> Result<String> {
-    if callback.contains("://") {
-        let url = url::Url::parse(callback).map_err(|e| Error::InvalidCallback {
-            message: format!("not a valid URL: {e}"),
-        })?;
-        return Ok(url.query().unwrap_or("").to_owned());
-    }
-    let without_fragment = callback.split('#').next().unwrap_or("");
-    let query = match without_fragment.split_once('?') {
-        Some((_, q)) => q,
-        None => without_fragment,
-    };
-    Ok(query.to_owned())
 }

@@ -50,28 +50,11 @@ impl From<&String> for Secret {
     }
 }
 
-/// Replaces each non-trivial secret (and its percent-encoded form) in `text` with `***`.
-pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        // Very short values would blank out ordinary words; they are not credentials anyway.
-        if secret.len() < 4 {
-            continue;
-        }
-        let encoded = crate::oauth::encode_component(secret);
-        for form in [secret.to_string(), encoded] {
-            if out.contains(&form) {
-                out = out.replace(&form, "***");
-            }
-        }
-    }
-    out
-}
-
 /// 32 random bytes from the operating system, base64url without padding.
 pub(crate) fn random_token() -> Result<String, crate::Error> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| crate::Error::Transport {
+        operation: None,
         message: format!("the operating system's random source failed: {e}"),
         may_have_reached_server: false,
     })?;

@@ -33,10 +33,33 @@ pub(crate) fn non_empty(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// An absolute http(s) URL with a host, such as a callback URL.
+/// A secret sent in a header: non-empty visible ASCII, so that it can
+/// neither break the header nor fail only once the request is being sent.
+/// The message never shows the value or any character of it.
+pub(crate) fn header_secret(field: &str, value: &str) -> Result<()> {
+    non_empty(field, value)?;
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid(
+            field,
+            "must contain only visible ASCII characters (no spaces, line breaks or other control characters)",
+        ));
+    }
+    Ok(())
+}
+
+/// An absolute http(s) URL with a host, such as a callback URL. Control
+/// characters (tab, CR, LF...) are refused outright: URL parsers drop some
+/// of them silently, so the URL checked would not be the URL sent, and
+/// echoed into a header they would split it.
 pub(crate) fn absolute_http_url(field: &str, value: &str) -> Result<url::Url> {
     if value.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            "must not contain control characters such as tabs or line breaks (percent-encode them)",
+        ));
     }
     let parsed = url::Url::parse(value)
         .map_err(|e| Error::invalid(field, format!("must be an absolute http(s) URL ({e})")))?;
@@ -52,20 +75,27 @@ pub(crate) fn absolute_http_url(field: &str, value: &str) -> Result<url::Url> {
     Ok(parsed)
 }
 
-/// True for hosts that never leave the machine: 127.0.0.0/8, ::1 and localhost.
+/// True for hosts that never leave the machine: 127.0.0.0/8, ::1 and the
+/// name `localhost` (which the client resolves to loopback itself, never
+/// through DNS).
 pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
     match host {
-        url::Host::Domain(d) => {
-            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
-        }
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
-/// The platform base URL: https, or plain http only on a loopback host.
+/// The platform base URL: https, or plain http only on a loopback host;
+/// no credentials, query or fragment.
 pub(crate) fn base_url(value: &str) -> Result<url::Url> {
     let parsed = absolute_http_url("base_url", value)?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::invalid(
+            "base_url",
+            "must not carry a user name or password (the secrets are options of their own)",
+        ));
+    }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::invalid(
             "base_url",
@@ -75,7 +105,7 @@ pub(crate) fn base_url(value: &str) -> Result<url::Url> {
     if parsed.scheme() == "http" && !parsed.host().as_ref().is_some_and(is_loopback_host) {
         return Err(Error::invalid(
             "base_url",
-            "must use https (plain http is only allowed for loopback hosts such as the sandbox)",
+            "must use https (plain http is only allowed for 127.0.0.1, [::1] and localhost, such as the sandbox)",
         ));
     }
     Ok(parsed)
