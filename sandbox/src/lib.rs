@@ -405,10 +405,14 @@ impl Sandbox {
     }
 
     /// [`Sandbox::requests`] as a JSON array of [`RecordedRequest::to_json`], for bindings.
-    pub fn requests_json(&self) -> String {
+    pub fn requests_value(&self) -> serde_json::Value {
         let st = lock(&self.shared.state);
         serde_json::Value::Array(st.requests.iter().map(RecordedRequest::to_json).collect())
-            .to_string()
+    }
+
+    /// [`Sandbox::requests_value`] as JSON text, for the C binding.
+    pub fn requests_json(&self) -> String {
+        self.requests_value().to_string()
     }
 
     /// The instances currently stored, as `GET /instances/{id}` returns them.
