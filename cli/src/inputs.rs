@@ -1,9 +1,10 @@
 //! Turning flags, environment variables and files into core requests.
 
+use crate::args::{AppArgs, InstanceArgs, OAuthArgs, PlatformArgs};
 use crate::error::{CliError, CliResult};
-use crate::{AppArgs, InstanceArgs, OAuthArgs, PlatformArgs};
 use elements_auth::{
-    Client, CreateInstanceRequest, EventVendorType, Events, OAuthUrlRequest, Secret,
+    Binding, Client, ClientOptions, CreateInstanceRequest, EventVendorType, Events,
+    OAuthUrlRequest, Secret,
 };
 use std::io::Read as _;
 use std::path::Path;
@@ -80,66 +81,46 @@ pub fn optional_secret(
     secret(what, env_name, file_flag, file).map(Some)
 }
 
-/// The platform client from flags and `ELEMENTS_*` variables, and the user
-/// and organization secrets it was given (to scrub them from any output).
+/// The platform client from flags and `ELEMENTS_*` variables (core's
+/// `ClientOptions::from_env`, with the flags and secret files on top), and
+/// the user and organization secrets it was given (to scrub them from any
+/// output).
 ///
 /// `needs_secrets` is true for calls that need the user and organization
 /// secrets; a missing one is then named before anything is sent.
 pub fn client(args: &PlatformArgs, needs_secrets: bool) -> CliResult<(Client, Vec<Secret>)> {
-    let mut builder = Client::builder()
-        .timeout(Duration::from_secs(args.request_timeout.max(1)))
-        .user_agent("cli");
-    match (&args.base_url, &args.environment, env("ELEMENTS_BASE_URL")) {
-        (Some(url), _, _) => builder = builder.base_url(url),
-        (None, Some(name), _) => builder = builder.environment(name),
-        (None, None, Some(url)) => builder = builder.base_url(url),
-        (None, None, None) => {}
-    }
-    let user = "user secret";
-    let org = "organization secret";
-    let user_file = args.user_secret_file.as_deref();
-    let org_file = args.organization_secret_file.as_deref();
-    let (u, o) = if needs_secrets {
-        (
-            Some(secret(
-                user,
-                "ELEMENTS_USER_SECRET",
-                "--user-secret-file",
-                user_file,
-            )?),
-            Some(secret(
-                org,
-                "ELEMENTS_ORGANIZATION_SECRET",
-                "--organization-secret-file",
-                org_file,
-            )?),
-        )
-    } else {
-        (
-            optional_secret(
-                user,
-                "ELEMENTS_USER_SECRET",
-                "--user-secret-file",
-                user_file,
-            )?,
-            optional_secret(
-                org,
-                "ELEMENTS_ORGANIZATION_SECRET",
-                "--organization-secret-file",
-                org_file,
-            )?,
-        )
-    };
+    let mut flags = ClientOptions::default();
+    flags.base_url = args.base_url.clone();
+    flags.environment = args.environment.clone();
+    flags.timeout = Some(Duration::from_secs(args.request_timeout));
+    flags.ca_file = args.ca_file.clone();
+    flags.proxy = args.proxy.clone();
+    flags.binding = Some(Binding::new("cli", None));
+    let user = ("user secret", "ELEMENTS_USER_SECRET", "--user-secret-file");
+    let org = (
+        "organization secret",
+        "ELEMENTS_ORGANIZATION_SECRET",
+        "--organization-secret-file",
+    );
     let mut secrets = Vec::new();
-    if let Some(u) = u {
-        secrets.push(u.clone());
-        builder = builder.user_secret(u);
+    for ((what, env_name, flag), file, slot) in [
+        (user, &args.user_secret_file, &mut flags.user_secret),
+        (
+            org,
+            &args.organization_secret_file,
+            &mut flags.organization_secret,
+        ),
+    ] {
+        let value = if needs_secrets {
+            Some(secret(what, env_name, flag, file.as_deref())?)
+        } else {
+            optional_secret(what, env_name, flag, file.as_deref())?
+        };
+        secrets.extend(value.clone());
+        *slot = value;
     }
-    if let Some(o) = o {
-        secrets.push(o.clone());
-        builder = builder.organization_secret(o);
-    }
-    Ok((builder.build()?, secrets))
+    let client = ClientOptions::from_env().merge(flags).build()?;
+    Ok((client, secrets))
 }
 
 /// The api key (flag, else `ELEMENTS_API_KEY`) and api secret (file, else `ELEMENTS_API_SECRET`).

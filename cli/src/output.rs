@@ -24,27 +24,16 @@ pub fn instance_json(instance: &Instance, secrets: &[&str]) -> Value {
     })
 }
 
-/// `text` with each secret replaced by `********`.
+/// `text` with each secret replaced by [`MASK`].
 fn scrub_text(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        out = out.replace(secret, MASK);
-    }
-    out
+    elements_auth::scrub_with(text, secrets, MASK)
 }
 
-/// Replaces each secret inside every string of a JSON value.
+/// A JSON value with each secret in its strings replaced by [`MASK`].
 fn scrub(value: &Value, secrets: &[&str]) -> Value {
-    match value {
-        Value::String(s) => Value::String(scrub_text(s, secrets)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| scrub(v, secrets)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), scrub(v, secrets)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
+    let mut value = value.clone();
+    elements_auth::scrub_json(&mut value, secrets, MASK);
+    value
 }
 
 /// Human lines for a created instance; the token last, on its own line.

@@ -493,7 +493,52 @@ fn a_create_that_times_out_says_the_instance_may_exist() {
     assert!(stderr.contains("may have been created"), "{stderr}");
     assert!(!stderr.contains(&code_value));
     assert_no_secrets(&sb, &stderr);
+    // The advice is given once, in words (the CLI has no list command), and
+    // names no other language's method.
+    assert_eq!(
+        stderr.matches("may have been created").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("list the instances").count(), 1, "{stderr}");
+    assert!(!stderr.contains("list_instances"), "{stderr}");
 }
+
+#[test]
+fn a_timed_out_create_is_not_retryable_in_the_json_error() {
+    let sb = sandbox();
+    let code_value = fresh_code(&sb);
+    sb.inject_fault("slow:2500", 1).unwrap();
+    let mut c = cmd(&sb);
+    c.args(CREATE_FOR_TIMEOUT)
+        .args(["--code", &code_value, "--json"]);
+    let v = expect_error(c, "", 13, "timeout");
+    assert_eq!(v["error"]["retryable"], false);
+    assert_eq!(v["error"]["may_have_reached_server"], true);
+    assert_eq!(v["error"]["operation"], "create_instance");
+    // A 503 on a create is not retryable either: it may have happened.
+    let code_value = fresh_code(&sb);
+    sb.inject_fault("status:503", 1).unwrap();
+    let mut c = cmd(&sb);
+    c.args(CREATE_FOR_TIMEOUT)
+        .args(["--code", &code_value, "--json"]);
+    let v = expect_error(c, "", 11, "api");
+    assert_eq!(v["error"]["status"], 503);
+    assert_eq!(v["error"]["retryable"], false);
+    assert_eq!(v["error"]["may_have_reached_server"], true);
+}
+
+const CREATE_FOR_TIMEOUT: [&str; 9] = [
+    "create",
+    "--element",
+    "dropbox",
+    "--callback-url",
+    "https://app.example.com/cb",
+    "--name",
+    "slow",
+    "--request-timeout",
+    "1",
+];
 
 #[test]
 fn help_documents_every_exit_code() {
@@ -509,7 +554,7 @@ fn help_documents_every_exit_code() {
         "  16  state_mismatch",
         "  17  invalid_callback",
         "  18  invalid_signature",
-        "  20  login only",
+        "  60  login only",
         " 130  ",
     ] {
         assert!(help.contains(line), "{line:?} missing from --help");
@@ -885,7 +930,7 @@ fn a_signature_key_in_the_environment_without_events_is_ignored_with_a_warning()
     ]);
     let out = run(c, "");
     let (_, stderr) = texts(&out);
-    assert_eq!(code(&out), 20, "{stderr}");
+    assert_eq!(code(&out), 60, "{stderr}");
     assert_eq!(
         stderr.matches("ELEMENTS_SIGNATURE_KEY is ignored").count(),
         1,

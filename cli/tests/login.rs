@@ -285,7 +285,7 @@ fn login_times_out_with_its_own_exit_code() {
     let mut login = Login::start(&sb, &["--timeout", "1"]);
     let _ = login.oauth_url();
     let (code, stdout, stderr) = login.finish();
-    assert_eq!(code, 20, "{stderr}");
+    assert_eq!(code, 60, "{stderr}");
     assert!(stdout.is_empty());
     assert!(
         stderr.contains("login timed out") && stderr.contains("no instance was created"),

@@ -168,9 +168,7 @@ impl Client {
             &secrets,
         )?;
         let value = json(operation, &answer).map_err(|e| e.scrub(&secrets))?;
-        Instance::decode(value, Some(operation))
-            .map(|i| i.scrubbed(&secrets))
-            .map_err(|e| e.scrub(&secrets))
+        Instance::decode(value, Some(operation)).map_err(|e| e.scrub(&secrets))
     }
 
     /// Fetches one instance by id.
@@ -179,19 +177,17 @@ impl Client {
         let operation = Operation::GetInstance;
         let path = format!("/instances/{id}");
         let body = self.platform_call(operation, &path)?;
-        let secrets = self.secrets(&[]);
-        Instance::decode(json(operation, &body)?, Some(operation)).map(|i| i.scrubbed(&secrets))
+        Instance::decode(json(operation, &body)?, Some(operation))
     }
 
     /// Lists the instances visible to the user and organization.
     pub fn list_instances(&self) -> Result<Vec<Instance>> {
         let operation = Operation::ListInstances;
         let body = self.platform_call(operation, "/instances")?;
-        let secrets = self.secrets(&[]);
         match json(operation, &body)? {
             Value::Array(items) => items
                 .into_iter()
-                .map(|v| Instance::decode(v, Some(operation)).map(|i| i.scrubbed(&secrets)))
+                .map(|v| Instance::decode(v, Some(operation)))
                 .collect(),
             _ => Err(Error::decode(
                 operation,

@@ -383,13 +383,6 @@ impl Instance {
         Instance::decode(raw, None)
     }
 
-    /// The instance with `secrets` masked wherever the platform echoed them
-    /// in `raw` (the token, which `raw` holds too, is not among them).
-    pub(crate) fn scrubbed(mut self, secrets: &[&str]) -> Instance {
-        crate::text::scrub_json(&mut self.raw, secrets, crate::text::MASK);
-        self
-    }
-
     /// [`Instance::from_json`] for the answer of `operation`.
     pub(crate) fn decode(raw: Value, operation: Option<Operation>) -> Result<Instance> {
         let fail = |message: &str| Error::Decode {

@@ -1,9 +1,11 @@
 //! A deliberately small HTTP/1.1 server: request parsing and response writing.
 //!
 //! Hand-rolled on `std::net` so that fault modes (dropped connections, truncated
-//! or huge bodies) have full control of the socket.
+//! or huge bodies) have full control of the socket. The request reader is
+//! public: it is the one HTTP parser of the project, also behind the CLI's
+//! loopback callback listener.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
 
 /// Largest accepted request head (request line plus headers).
@@ -14,12 +16,17 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 const MAX_HEADERS: usize = 100;
 
 /// One parsed request.
-#[derive(Clone)]
-pub(crate) struct Request {
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The method, upper case.
     pub method: String,
+    /// The path, without the query (and without scheme and host for an absolute target).
     pub path: String,
+    /// The query string as sent (without `?`), still percent-encoded.
     pub raw_query: String,
+    /// Headers in order; names are lower-case.
     pub headers: Vec<(String, String)>,
+    /// The body bytes (Content-Length only).
     pub body: Vec<u8>,
     /// True when the client asked to close the connection after this exchange.
     pub close: bool,
@@ -43,8 +50,11 @@ impl Request {
 }
 
 /// A request the server refuses to parse: answered with `status` and the connection closed.
-pub(crate) struct HttpError {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HttpError {
+    /// The status to answer with (400, 411, 413, 431, 505).
     pub status: u16,
+    /// Why, safe to show.
     pub message: &'static str,
 }
 
@@ -53,10 +63,7 @@ fn bad(status: u16, message: &'static str) -> HttpError {
 }
 
 /// Reads one line (up to CRLF or LF) without the terminator; `None` at clean EOF.
-fn read_line(
-    r: &mut BufReader<TcpStream>,
-    budget: &mut usize,
-) -> Result<Option<String>, HttpError> {
+fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> Result<Option<String>, HttpError> {
     let mut buf = Vec::new();
     let limit = (*budget as u64) + 1;
     let n = r
@@ -86,9 +93,9 @@ fn read_line(
 /// Reads the next request on a keep-alive connection; `Ok(None)` when the peer closed it.
 ///
 /// `writer` is used only to send `100 Continue` to clients that expect it.
-pub(crate) fn read_request(
-    r: &mut BufReader<TcpStream>,
-    writer: &mut TcpStream,
+pub fn read_request<R: BufRead, W: Write>(
+    r: &mut R,
+    writer: &mut W,
 ) -> Result<Option<Request>, HttpError> {
     let mut budget = MAX_HEAD;
     // Tolerate stray empty lines between requests (RFC 9112 section 2.2).

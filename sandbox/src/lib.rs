@@ -51,7 +51,7 @@
 
 #![warn(missing_docs)]
 
-mod http;
+pub mod http;
 mod platform;
 mod state;
 mod util;
