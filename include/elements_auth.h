@@ -30,9 +30,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of this header, the same as ea_version() of the library built
+ * with it: compare them to catch a header and a library of different releases. */
+#define EA_VERSION_MAJOR 0
+#define EA_VERSION_MINOR 1
+#define EA_VERSION_PATCH 0
+
 /**
- * What a call did: `EA_OK`, or the kind of error (the core's kinds, in the
- * order shared by every language, then this layer's own).
+ * What a call did: `EA_OK`, the kind of a core error (`EA_ERR_INVALID_INPUT`
+ * .. `EA_ERR_INVALID_SIGNATURE` = the core's kind index + 1, in the order
+ * shared by every language; new kinds are appended there), or one of this
+ * layer's own codes, from 100 up, so that new core kinds never move them.
  */
 typedef enum ea_result {
   /**
@@ -79,12 +87,12 @@ typedef enum ea_result {
   /**
    * The sandbox's own API failed (could not start, unknown fault mode...).
    */
-  EA_ERR_SANDBOX = 10,
+  EA_ERR_SANDBOX = 100,
   /**
    * A bug: a Rust panic was caught at the boundary, or an error kind this
    * version does not know.
    */
-  EA_ERR_INTERNAL = 11,
+  EA_ERR_INTERNAL = 101,
 } ea_result;
 
 /**
@@ -159,7 +167,8 @@ extern "C" {
 
 /**
  * The stable snake_case name of a result code (`"ok"`, `"invalid_input"`,
- * `"api"`...), `"unknown"` for other values. Static: never freed.
+ * `"api"`... `"sandbox"`, `"internal"`), `"unknown"` for other values.
+ * Static: never freed.
  */
 const char *ea_result_name(int32_t code);
 
@@ -404,7 +413,9 @@ void ea_grant_free(struct ea_grant *grant);
 enum ea_result ea_error_kind(const struct ea_error *err);
 
 /**
- * The human-readable message, such as `invalid callback_url: must be an absolute http(s) URL`.
+ * The human-readable message, such as `invalid callback_url: must be an
+ * absolute http(s) URL`; arguments and calls are named as in C
+ * (`timeout_ms`, `ea_client_list_instances()`).
  * Borrowed: valid until `ea_error_free(err)`. NULL when `err` is NULL.
  */
 const char *ea_error_message(const struct ea_error *err);
@@ -427,9 +438,10 @@ const char *ea_error_request_id(const struct ea_error *err);
 const char *ea_error_provider_message(const struct ea_error *err);
 
 /**
- * The rejected argument of an `EA_ERR_INVALID_INPUT` error (`callback_url`,
- * `events.refresh_interval`, or the C parameter's name such as `out` for a
- * NULL pointer); NULL for other kinds. Borrowed: valid until `ea_error_free(err)`.
+ * The rejected argument of an `EA_ERR_INVALID_INPUT` error in the core's
+ * spelling (`callback_url`, `timeout`, `events.refresh_interval`), or the C
+ * parameter's name such as `out` for a NULL pointer; NULL for other kinds.
+ * Borrowed: valid until `ea_error_free(err)`.
  */
 const char *ea_error_field(const struct ea_error *err);
 
@@ -452,11 +464,27 @@ const char *ea_error_oauth_error_description(const struct ea_error *err);
 const char *ea_error_oauth_error_uri(const struct ea_error *err);
 
 /**
- * True when a failed request (`EA_ERR_TIMEOUT`, `EA_ERR_TRANSPORT`) may still
- * have reached the platform: after a failed create, list the instances before
- * starting over. False for a NULL `err`.
+ * The platform call that failed, by its core name (`"create_instance"`,
+ * `"list_instances"`...: the C function is `ea_client_` + that name); NULL
+ * for errors outside a call. Borrowed: valid until `ea_error_free(err)`.
+ */
+const char *ea_error_operation(const struct ea_error *err);
+
+/**
+ * True when a failed request (`EA_ERR_TIMEOUT`, `EA_ERR_TRANSPORT`, a 5xx
+ * `EA_ERR_API`...) may still have taken effect on the platform: after a
+ * failed create, list the instances before starting over. False for a NULL `err`.
  */
 bool ea_error_may_have_reached_server(const struct ea_error *err);
+
+/**
+ * True when making the same call again is safe and may succeed: an
+ * idempotent call (get, list, oauth url) that failed in transport, timed out
+ * or got 429/502/503/504. Never for a create that may have reached the
+ * platform: its code is single-use and the instance may exist.
+ * False for a NULL `err`.
+ */
+bool ea_error_retryable(const struct ea_error *err);
 
 /**
  * Frees an error. NULL is a no-op; call it once per error.

@@ -34,10 +34,7 @@ pub(crate) type FfiResult<T> = Result<T, Failure>;
 
 /// An `InvalidInput` error naming the C parameter.
 pub(crate) fn invalid(field: &str, reason: &str) -> Failure {
-    Failure::Core(Error::InvalidInput {
-        field: field.to_owned(),
-        reason: reason.to_owned(),
-    })
+    Failure::Core(Error::invalid_input(field, reason))
 }
 
 /// Runs `f` behind a panic boundary; on failure hands an `ea_error` to `*err`
@@ -147,11 +144,6 @@ pub(crate) fn set_string(out: Out<c_char>, s: &str) {
 /// A C string of `s`; an interior NUL (never expected) becomes U+FFFD.
 pub(crate) fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
-}
-
-/// The pointer of an optional string, or NULL.
-pub(crate) fn opt_ptr(s: &Option<CString>) -> *const c_char {
-    s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
 }
 
 /// Frees a handle made by `Box::into_raw`; NULL is a no-op.

@@ -35,10 +35,14 @@ pub use instance::*;
 pub use sandbox::*;
 pub use webhook::*;
 
-use std::ffi::{c_char, CStr};
+use ea_core::ErrorKind;
+use std::ffi::{c_char, CStr, CString};
+use std::sync::OnceLock;
 
-/// What a call did: `EA_OK`, or the kind of error (the core's kinds, in the
-/// order shared by every language, then this layer's own).
+/// What a call did: `EA_OK`, the kind of a core error (`EA_ERR_INVALID_INPUT`
+/// .. `EA_ERR_INVALID_SIGNATURE` = the core's kind index + 1, in the order
+/// shared by every language; new kinds are appended there), or one of this
+/// layer's own codes, from 100 up, so that new core kinds never move them.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ea_result {
@@ -64,32 +68,86 @@ pub enum ea_result {
     /// A webhook signature does not match its body.
     EA_ERR_INVALID_SIGNATURE = 9,
     /// The sandbox's own API failed (could not start, unknown fault mode...).
-    EA_ERR_SANDBOX = 10,
+    EA_ERR_SANDBOX = 100,
     /// A bug: a Rust panic was caught at the boundary, or an error kind this
     /// version does not know.
-    EA_ERR_INTERNAL = 11,
+    EA_ERR_INTERNAL = 101,
+}
+
+impl ea_result {
+    /// Every code, in numeric order: what `TryFrom<i32>` and the names go by.
+    const ALL: [ea_result; 12] = [
+        ea_result::EA_OK,
+        ea_result::EA_ERR_INVALID_INPUT,
+        ea_result::EA_ERR_API,
+        ea_result::EA_ERR_TRANSPORT,
+        ea_result::EA_ERR_TIMEOUT,
+        ea_result::EA_ERR_DECODE,
+        ea_result::EA_ERR_AUTHORIZATION_DENIED,
+        ea_result::EA_ERR_STATE_MISMATCH,
+        ea_result::EA_ERR_INVALID_CALLBACK,
+        ea_result::EA_ERR_INVALID_SIGNATURE,
+        ea_result::EA_ERR_SANDBOX,
+        ea_result::EA_ERR_INTERNAL,
+    ];
+
+    /// The code of a core error kind: its index + 1 (`EA_ERR_INTERNAL` for
+    /// a kind newer than this enum).
+    pub(crate) fn from_kind(kind: ErrorKind) -> ea_result {
+        i32::try_from(kind.index() + 1)
+            .ok()
+            .and_then(|code| ea_result::try_from(code).ok())
+            .unwrap_or(ea_result::EA_ERR_INTERNAL)
+    }
+
+    /// The core kind this code stands for (codes 1..=9), if any.
+    fn kind(self) -> Option<ErrorKind> {
+        let index = usize::try_from(self as i32 - 1).ok()?;
+        ErrorKind::ALL.get(index).copied()
+    }
+
+    /// The snake_case name: the core kind's for codes 1..=9.
+    fn name(self) -> &'static CStr {
+        static KINDS: OnceLock<Vec<CString>> = OnceLock::new();
+        if let Some(kind) = self.kind() {
+            let names = KINDS.get_or_init(|| {
+                ErrorKind::ALL
+                    .iter()
+                    .map(|k| ffi::cstring(k.as_str()))
+                    .collect()
+            });
+            return &names[kind.index()];
+        }
+        match self {
+            ea_result::EA_OK => c"ok",
+            ea_result::EA_ERR_SANDBOX => c"sandbox",
+            _ => c"internal",
+        }
+    }
+}
+
+impl TryFrom<i32> for ea_result {
+    type Error = i32;
+
+    /// The code numbered `value`, or `value` back when there is none.
+    fn try_from(value: i32) -> Result<ea_result, i32> {
+        ea_result::ALL
+            .into_iter()
+            .find(|code| *code as i32 == value)
+            .ok_or(value)
+    }
 }
 
 /// The stable snake_case name of a result code (`"ok"`, `"invalid_input"`,
-/// `"api"`...), `"unknown"` for other values. Static: never freed.
+/// `"api"`... `"sandbox"`, `"internal"`), `"unknown"` for other values.
+/// Static: never freed.
 #[no_mangle]
 pub extern "C" fn ea_result_name(code: i32) -> *const c_char {
-    let name: &'static CStr = match code {
-        0 => c"ok",
-        1 => c"invalid_input",
-        2 => c"api",
-        3 => c"transport",
-        4 => c"timeout",
-        5 => c"decode",
-        6 => c"authorization_denied",
-        7 => c"state_mismatch",
-        8 => c"invalid_callback",
-        9 => c"invalid_signature",
-        10 => c"sandbox",
-        11 => c"internal",
-        _ => c"unknown",
-    };
-    name.as_ptr()
+    ffi::get(c"unknown".as_ptr(), || {
+        ea_result::try_from(code)
+            .map_or(c"unknown", ea_result::name)
+            .as_ptr()
+    })
 }
 
 /// The library's version, such as `"0.1.0"`. Static: never freed.
@@ -119,12 +177,108 @@ pub extern "C" fn ea_string_free(s: *mut c_char) {
 mod tests {
     use super::*;
 
+    fn name_of(code: i32) -> &'static str {
+        unsafe { CStr::from_ptr(ea_result_name(code)) }
+            .to_str()
+            .unwrap()
+    }
+
+    fn header() -> String {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../include/elements_auth.h");
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The `NAME = value` constants of `typedef enum ea_result { ... }` in the header.
+    fn header_codes() -> Vec<(String, i32)> {
+        let text = header();
+        let body = text
+            .split("typedef enum ea_result {")
+            .nth(1)
+            .and_then(|rest| rest.split('}').next())
+            .expect("the header declares typedef enum ea_result");
+        body.lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("EA_"))
+            .map(|l| {
+                let (name, value) = l.trim_end_matches(',').split_once(" = ").unwrap();
+                (name.to_owned(), value.parse().unwrap())
+            })
+            .collect()
+    }
+
     #[test]
     fn result_names_follow_the_core_kinds() {
         for (i, kind) in ea_core::ErrorKind::ALL.iter().enumerate() {
-            let name = unsafe { CStr::from_ptr(ea_result_name(i as i32 + 1)) };
-            assert_eq!(name.to_str().unwrap(), kind.as_str());
+            assert_eq!(name_of(i as i32 + 1), kind.as_str());
         }
+        assert_eq!(name_of(0), "ok");
+        assert_eq!(name_of(100), "sandbox");
+        assert_eq!(name_of(101), "internal");
+        for unknown in [-1, 10, 11, 99, 102, i32::MAX, i32::MIN] {
+            assert_eq!(name_of(unknown), "unknown", "{unknown}");
+        }
+    }
+
+    #[test]
+    fn each_core_kind_is_its_index_plus_one_under_its_own_name() {
+        for kind in ea_core::ErrorKind::ALL {
+            let code = ea_result::from_kind(kind);
+            assert_eq!(code as usize, kind.index() + 1);
+            assert_eq!(code.kind(), Some(kind));
+            let upper = kind.as_str().to_uppercase();
+            assert_eq!(format!("{code:?}"), format!("EA_ERR_{upper}"));
+        }
+        // This layer's own codes stay clear of the core's, which grow from 1.
+        for own in [
+            ea_result::EA_OK,
+            ea_result::EA_ERR_SANDBOX,
+            ea_result::EA_ERR_INTERNAL,
+        ] {
+            assert_eq!(own.kind(), None);
+        }
+        assert!(ea_result::EA_ERR_SANDBOX as usize >= 100);
+    }
+
+    #[test]
+    fn the_code_list_is_the_enum_the_header_declares() {
+        let listed: Vec<(String, i32)> = ea_result::ALL
+            .iter()
+            .map(|c| (format!("{c:?}"), *c as i32))
+            .collect();
+        assert_eq!(listed, header_codes());
+        for code in ea_result::ALL {
+            assert_eq!(ea_result::try_from(code as i32), Ok(code));
+        }
+    }
+
+    /// The model is rustls-ffi's `rustls_header_version.rs`: the version
+    /// macros of the committed header are the crate's version.
+    #[test]
+    fn the_header_version_macros_are_the_crate_version() {
+        let text = header();
+        let part = |name: &str| -> String {
+            let prefix = format!("#define {name} ");
+            let mut found = text.lines().filter_map(|l| l.strip_prefix(&prefix));
+            let value = found
+                .next()
+                .unwrap_or_else(|| panic!("the header does not define {name}"));
+            assert!(found.next().is_none(), "{name} is defined twice");
+            value.trim().to_owned()
+        };
+        let in_header = format!(
+            "{}.{}.{}",
+            part("EA_VERSION_MAJOR"),
+            part("EA_VERSION_MINOR"),
+            part("EA_VERSION_PATCH")
+        );
+        assert_eq!(
+            in_header,
+            env!("CARGO_PKG_VERSION"),
+            "the version in include/elements_auth.h differs from Cargo.toml's: \
+             update after_includes in capi/cbindgen.toml and run capi/gen-header.sh"
+        );
+        let library = unsafe { CStr::from_ptr(ea_version()) };
+        assert_eq!(library.to_str().unwrap(), in_header);
     }
 
     #[test]
