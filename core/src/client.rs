@@ -118,6 +118,18 @@ impl Client {
         let parsed = url::Url::parse(&oauth_url).map_err(|_| {
             Error::decode(operation, "the oauth/url answer's oauthUrl is not a URL")
         })?;
+        let loopback = parsed
+            .host()
+            .as_ref()
+            .is_some_and(crate::validate::is_loopback_host);
+        if !(parsed.scheme() == "https" || parsed.scheme() == "http" && loopback)
+            || oauth_url.chars().any(char::is_control)
+        {
+            return Err(Error::decode(
+                operation,
+                "the oauthUrl is not an https URL (plain http only on loopback); refusing to send a browser there",
+            ));
+        }
         let url_state = parsed
             .query_pairs()
             .find(|(k, _)| k == "state")

@@ -20,10 +20,29 @@ pub fn encode_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()
 }
 
-/// Text from outside without control characters, so that printing it cannot
-/// drive a terminal (escape sequences) or forge log lines.
+/// Text from outside without control characters and without the invisible
+/// format characters that reorder or hide text (bidi overrides such as
+/// U+202E, zero-width joiners), so that printing it can neither drive a
+/// terminal (escape sequences), forge log lines, nor disguise what it says.
 pub fn printable(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
+    text.chars()
+        .filter(|c| !c.is_control() && !is_format_char(*c))
+        .collect()
+}
+
+/// Unicode format characters (category Cf) that change how text reads.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}'
+        | '\u{061C}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}'
+    )
 }
 
 /// `text` with each non-trivial secret (and its percent-encoded form)
@@ -78,6 +97,12 @@ mod tests {
         let text = "a s3cr3t/x b s3cr3t%2Fx c ab";
         assert_eq!(scrub(text, &["s3cr3t/x", "ab"]), "a *** b *** c ab");
         assert_eq!(scrub_with("k=abcd", &["abcd"], "####"), "k=####");
+    }
+
+    #[test]
+    fn printable_drops_control_and_bidi_characters() {
+        assert_eq!(printable("a\u{1b}[2Jb\u{202e}c\u{200b}d\te"), "a[2Jbcde");
+        assert_eq!(printable("été ✓"), "été ✓");
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! loopback callback listener.
 
 use std::io::{self, BufRead, Read, Write};
-use std::net::TcpStream;
 
 /// Largest accepted request head (request line plus headers).
 const MAX_HEAD: usize = 64 * 1024;
@@ -62,6 +61,16 @@ fn bad(status: u16, message: &'static str) -> HttpError {
     HttpError { status, message }
 }
 
+/// A read that failed: 408 when the request did not arrive in time, else `otherwise`.
+fn read_failed(e: &io::Error, otherwise: &'static str) -> HttpError {
+    match e.kind() {
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
+            bad(408, "The request did not arrive in time")
+        }
+        _ => bad(400, otherwise),
+    }
+}
+
 /// Reads one line (up to CRLF or LF) without the terminator; `None` at clean EOF.
 fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> Result<Option<String>, HttpError> {
     let mut buf = Vec::new();
@@ -70,7 +79,7 @@ fn read_line<R: BufRead>(r: &mut R, budget: &mut usize) -> Result<Option<String>
         .by_ref()
         .take(limit)
         .read_until(b'\n', &mut buf)
-        .map_err(|_| bad(400, "Could not read the request"))?;
+        .map_err(|e| read_failed(&e, "Could not read the request"))?;
     if n == 0 {
         return Ok(None);
     }
@@ -206,7 +215,7 @@ pub fn read_request<R: BufRead, W: Write>(
     }
     let mut body = vec![0u8; length];
     r.read_exact(&mut body)
-        .map_err(|_| bad(400, "Request body shorter than Content-Length"))?;
+        .map_err(|e| read_failed(&e, "Request body shorter than Content-Length"))?;
     Ok(Some(Request {
         method: method.to_string(),
         path,
@@ -254,6 +263,7 @@ pub(crate) fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         405 => "Method Not Allowed",
         406 => "Not Acceptable",
+        408 => "Request Timeout",
         409 => "Conflict",
         411 => "Length Required",
         413 => "Content Too Large",
@@ -270,8 +280,21 @@ pub(crate) fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes a response; `Content-Length` and `Connection` are added here.
-pub(crate) fn write_response(w: &mut TcpStream, resp: &Response, close: bool) -> io::Result<()> {
+/// Writes a response; `Content-Length` and `Connection` are added here. A
+/// header name or value holding CR, LF or another control character is
+/// refused (nothing is written): it would split the response.
+pub(crate) fn write_response<W: Write>(w: &mut W, resp: &Response, close: bool) -> io::Result<()> {
+    let unsafe_text = |s: &str| s.bytes().any(|b| b < 0x20 && b != b'\t' || b == 0x7f);
+    if resp
+        .headers
+        .iter()
+        .any(|(k, v)| k.is_empty() || unsafe_text(k) || k.contains(':') || unsafe_text(v))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "a response header holds a control character",
+        ));
+    }
     let mut head = format!("HTTP/1.1 {} {}\r\n", resp.status, reason(resp.status));
     for (k, v) in &resp.headers {
         head.push_str(k);
@@ -288,4 +311,42 @@ pub(crate) fn write_response(w: &mut TcpStream, resp: &Response, close: bool) ->
     w.write_all(head.as_bytes())?;
     w.write_all(&resp.body)?;
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f02_a_header_with_crlf_is_never_written() {
+        for value in ["a\r\nSet-Cookie: x=1", "a\nb", "a\rb", "a\u{7f}"] {
+            let resp = Response::new(302, "text/html", "x").with_header("Location", value);
+            let mut out = Vec::new();
+            assert!(write_response(&mut out, &resp, true).is_err(), "{value:?}");
+            assert!(out.is_empty(), "nothing is written for {value:?}");
+        }
+        let ok = Response::new(200, "text/plain", "x").with_header("X-Ok", "a\tb c");
+        let mut out = Vec::new();
+        write_response(&mut out, &ok, true).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("X-Ok: a\tb c\r\n"));
+    }
+
+    #[test]
+    fn a_request_that_stops_arriving_is_a_408() {
+        struct Stalls(&'static [u8], bool);
+        impl Read for Stalls {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.1 {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "deadline"));
+                }
+                self.1 = true;
+                let n = self.0.len().min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                Ok(n)
+            }
+        }
+        let mut r = std::io::BufReader::new(Stalls(b"GET / HTTP/1.1\r\nHost: x\r\n", false));
+        let err = read_request(&mut r, &mut Vec::new()).unwrap_err();
+        assert_eq!(err.status, 408);
+    }
 }

@@ -53,15 +53,15 @@
 
 pub mod http;
 mod platform;
+mod server;
 mod state;
 mod util;
 mod vendor;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::BufReader;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -245,6 +245,34 @@ impl fmt::Debug for RecordedRequest {
     }
 }
 
+/// How much a sandbox holds at once: what keeps a long-running one alive
+/// and its memory flat under abuse.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Connections served at once; the next ones get 503.
+    pub max_connections: usize,
+    /// How long one request may take to arrive, keep-alive wait included.
+    pub request_timeout: Duration,
+    /// Requests the log keeps; older ones are dropped first.
+    pub request_log_entries: usize,
+    /// Bytes of request bodies the log keeps at once.
+    pub request_log_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 512,
+            request_timeout: Duration::from_secs(30),
+            request_log_entries: 10_000,
+            request_log_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
+/// Most faults one `inject_fault` call may queue.
+pub const MAX_FAULT_COUNT: u32 = 100_000;
+
 /// State shared by the handle and the server threads.
 pub(crate) struct Shared {
     pub port: u16,
@@ -252,11 +280,14 @@ pub(crate) struct Shared {
     pub code_ttl: Duration,
     pub user_secret: String,
     pub organization_secret: String,
+    pub limits: Limits,
     pub state: Mutex<state::State>,
-    stopping: AtomicBool,
-    next_conn: AtomicU64,
+    pub(crate) stopping: AtomicBool,
+    pub(crate) next_conn: AtomicU64,
+    /// Connections being served now.
+    pub(crate) active: AtomicUsize,
     /// Open connections, so `stop` can close them.
-    conns: Mutex<HashMap<u64, TcpStream>>,
+    pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
 }
 
 /// A running sandbox: the platform API and vendor pages on 127.0.0.1.
@@ -316,15 +347,17 @@ impl Sandbox {
             code_ttl: options.code_ttl,
             user_secret,
             organization_secret,
+            limits: Limits::default(),
             state: Mutex::new(state::State::default()),
             stopping: AtomicBool::new(false),
             next_conn: AtomicU64::new(0),
+            active: AtomicUsize::new(0),
             conns: Mutex::new(HashMap::new()),
         });
         let accept_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name(format!("sandbox-accept-{}", addr.port()))
-            .spawn(move || accept_loop(accept_shared, listener))
+            .spawn(move || server::accept_loop(accept_shared, listener))
             .map_err(|e| SandboxError::new(format!("could not start the server thread: {e}")))?;
         Ok(Sandbox {
             shared,
@@ -376,8 +409,8 @@ impl Sandbox {
     }
 
     /// Queues fault `mode` (`slow:<ms>`, `status:<code>` with 400..=599,
-    /// `drop`, `badjson`, `huge`) for the next `count` API requests, after
-    /// any faults already queued.
+    /// `drop`, `badjson`, `huge`) for the next `count` API requests (at most
+    /// [`MAX_FAULT_COUNT`] queued in all), after any faults already queued.
     pub fn inject_fault(&self, mode: &str, count: u32) -> Result<(), SandboxError> {
         let fault = state::Fault::parse(mode).ok_or_else(|| {
             SandboxError::new(format!(
@@ -390,6 +423,11 @@ impl Sandbox {
             )));
         }
         let mut st = lock(&self.shared.state);
+        if st.faults.len() as u64 + u64::from(count) > u64::from(MAX_FAULT_COUNT) {
+            return Err(SandboxError::new(format!(
+                "fault count for mode '{mode}' is too large: at most {MAX_FAULT_COUNT} faults may be queued"
+            )));
+        }
         st.faults.extend(std::iter::repeat_n(fault, count as usize));
         Ok(())
     }
@@ -399,9 +437,17 @@ impl Sandbox {
         lock(&self.shared.state).faults.clear();
     }
 
-    /// Every API request received so far, in order (faulted ones included).
+    /// The API requests received so far, oldest first (faulted ones
+    /// included). The log is bounded: when it is full, the oldest entries
+    /// are dropped first; [`Sandbox::requests_dropped`] counts them.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.state).requests.clone()
+        lock(&self.shared.state).requests.iter().cloned().collect()
+    }
+
+    /// How many recorded requests were dropped from the front of the log to
+    /// keep it bounded (0 unless the sandbox served very many).
+    pub fn requests_dropped(&self) -> u64 {
+        lock(&self.shared.state).requests_dropped
     }
 
     /// [`Sandbox::requests`] as a JSON array of [`RecordedRequest::to_json`], for bindings.
@@ -445,65 +491,4 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.stop();
     }
-}
-
-fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
-    for conn in listener.incoming() {
-        if shared.stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let Ok(stream) = conn else {
-            // Usually fd exhaustion: back off instead of spinning.
-            std::thread::sleep(Duration::from_millis(10));
-            continue;
-        };
-        let id = shared.next_conn.fetch_add(1, Ordering::SeqCst);
-        if let Ok(clone) = stream.try_clone() {
-            lock(&shared.conns).insert(id, clone);
-        }
-        let conn_shared = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new()
-            .name("sandbox-conn".into())
-            .spawn(move || serve_connection(&conn_shared, stream, id));
-        if spawned.is_err() {
-            if let Some(c) = lock(&shared.conns).remove(&id) {
-                let _ = c.shutdown(Shutdown::Both);
-            }
-        }
-    }
-}
-
-fn serve_connection(shared: &Shared, stream: TcpStream, id: u64) {
-    let _ = stream.set_nodelay(true);
-    if let Ok(mut writer) = stream.try_clone() {
-        let mut reader = BufReader::new(stream);
-        while !shared.stopping.load(Ordering::SeqCst) {
-            let req = match http::read_request(&mut reader, &mut writer) {
-                Ok(Some(r)) => r,
-                Ok(None) => break,
-                Err(e) => {
-                    let resp = platform::protocol_error(e.status, e.message);
-                    let _ = http::write_response(&mut writer, &resp, true);
-                    break;
-                }
-            };
-            let outcome = if req.path == BASE_PATH || req.path.starts_with("/elements/api-v2/") {
-                platform::handle(shared, &req)
-            } else {
-                platform::Outcome::Respond(
-                    vendor::handle(shared, &req).unwrap_or_else(|| platform::not_found(&req.path)),
-                )
-            };
-            match outcome {
-                platform::Outcome::Drop => break,
-                platform::Outcome::Respond(resp) => {
-                    if http::write_response(&mut writer, &resp, req.close).is_err() || req.close {
-                        break;
-                    }
-                }
-            }
-        }
-        let _ = writer.shutdown(Shutdown::Both);
-    }
-    lock(&shared.conns).remove(&id);
 }

@@ -74,7 +74,7 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> Outcome {
     let rid = request_id();
     let fault = {
         let mut state = lock(&shared.state);
-        state.requests.push(RecordedRequest::from_request(req));
+        state.record(RecordedRequest::from_request(req), &shared.limits);
         state.faults.pop_front()
     };
     match fault {
@@ -221,11 +221,14 @@ fn oauth_url(shared: &Shared, req: &Request, key: &str) -> Result<Response, ApiE
     {
         let mut st = lock(&shared.state);
         st.apps.insert(api_key.to_string(), api_secret.to_string());
-        st.pending.insert((
-            element.key.to_string(),
-            api_key.to_string(),
-            callback.to_string(),
-        ));
+        st.pending.insert(
+            (
+                element.key.to_string(),
+                api_key.to_string(),
+                callback.to_string(),
+            ),
+            (),
+        );
     }
     let mut ser = form_urlencoded::Serializer::new(String::new());
     ser.append_pair("response_type", "code")
@@ -479,7 +482,7 @@ fn create_instance(
     if grant.used {
         return Err(invalid_grant("authorization code was already used"));
     }
-    if Instant::now() >= grant.expires_at {
+    if grant.expired(Instant::now()) {
         return Err(invalid_grant("authorization code expired"));
     }
     if grant.element != element.key {

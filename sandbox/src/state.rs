@@ -2,7 +2,7 @@
 //! instances, queued faults and the request log.
 
 use crate::RecordedRequest;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 /// One element (connector) the sandbox knows.
@@ -76,8 +76,17 @@ pub(crate) struct Grant {
     pub client_id: String,
     pub client_secret: String,
     pub redirect_uri: String,
-    pub expires_at: Instant,
+    pub issued_at: Instant,
+    /// `None` when the code TTL is too long to reach (it never expires).
+    pub expires_at: Option<Instant>,
     pub used: bool,
+}
+
+impl Grant {
+    /// True once the code may no longer be redeemed.
+    pub fn expired(&self, now: Instant) -> bool {
+        self.expires_at.is_some_and(|at| now >= at)
+    }
 }
 
 /// A stored element instance.
@@ -178,19 +187,144 @@ impl Fault {
     }
 }
 
+/// Registered apps, redirect targets and live codes kept at most; the oldest go first.
+const MAX_REGISTRATIONS: usize = 10_000;
+/// Codes kept at most (redeemed and expired ones too, for a while).
+const MAX_GRANTS: usize = 100_000;
+/// How long a redeemed or expired code is still known, so that its reuse
+/// is reported as such rather than as an unknown code.
+const GRANT_MEMORY: Duration = Duration::from_secs(600);
+
+/// A map that forgets its oldest keys beyond a size.
+pub(crate) struct Bounded<K, V> {
+    map: HashMap<K, V>,
+    order: VecDeque<K>,
+    limit: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Bounded<K, V> {
+    fn new(limit: usize) -> Self {
+        Bounded {
+            map: HashMap::new(),
+            order: VecDeque::new(),
+            limit,
+        }
+    }
+
+    /// Inserts or replaces; the oldest key goes when the map is full.
+    pub fn insert(&mut self, key: K, value: V) {
+        if self.map.insert(key.clone(), value).is_none() {
+            self.order.push_back(key);
+            while self.order.len() > self.limit {
+                if let Some(old) = self.order.pop_front() {
+                    self.map.remove(&old);
+                }
+            }
+        }
+    }
+
+    pub fn get<Q: std::hash::Hash + Eq + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.map.get(key)
+    }
+
+    pub fn get_mut<Q: std::hash::Hash + Eq + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.map.get_mut(key)
+    }
+
+    pub fn contains_key<Q: std::hash::Hash + Eq + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+    {
+        self.map.contains_key(key)
+    }
+
+    /// The oldest key, and its value.
+    fn oldest(&self) -> Option<(&K, &V)> {
+        let key = self.order.front()?;
+        self.map.get(key).map(|v| (key, v))
+    }
+
+    fn pop_oldest(&mut self) {
+        if let Some(old) = self.order.pop_front() {
+            self.map.remove(&old);
+        }
+    }
+}
+
 /// Everything mutable, behind one mutex.
-#[derive(Default)]
 pub(crate) struct State {
     /// apiKey → apiSecret, latest registration wins.
-    pub apps: HashMap<String, String>,
+    pub apps: Bounded<String, String>,
     /// (element key, client id, redirect uri) triples `oauth/url` was asked for:
     /// the only redirect targets the consent page will send a browser to.
-    pub pending: HashSet<(String, String, String)>,
-    /// Issued codes, kept after use so reuse can be reported as such.
-    pub grants: HashMap<String, Grant>,
+    pub pending: Bounded<(String, String, String), ()>,
+    /// Issued codes, kept after use (for a while) so reuse can be reported as such.
+    pub grants: Bounded<String, Grant>,
     pub instances: BTreeMap<u64, Instance>,
     pub next_instance_id: u64,
     pub next_tag_id: u64,
     pub faults: VecDeque<Fault>,
-    pub requests: Vec<RecordedRequest>,
+    /// The newest requests, oldest first.
+    pub requests: VecDeque<RecordedRequest>,
+    /// Bytes of the bodies in `requests`.
+    pub requests_bytes: usize,
+    /// Requests dropped from the front of the log.
+    pub requests_dropped: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            apps: Bounded::new(MAX_REGISTRATIONS),
+            pending: Bounded::new(MAX_REGISTRATIONS),
+            grants: Bounded::new(MAX_GRANTS),
+            instances: BTreeMap::new(),
+            next_instance_id: 0,
+            next_tag_id: 0,
+            faults: VecDeque::new(),
+            requests: VecDeque::new(),
+            requests_bytes: 0,
+            requests_dropped: 0,
+        }
+    }
+}
+
+impl State {
+    /// Appends to the request log, dropping the oldest entries beyond `limits`.
+    pub fn record(&mut self, request: RecordedRequest, limits: &crate::Limits) {
+        self.requests_bytes += request.body.len();
+        self.requests.push_back(request);
+        while self.requests.len() > limits.request_log_entries
+            || (self.requests_bytes > limits.request_log_bytes && self.requests.len() > 1)
+        {
+            let Some(old) = self.requests.pop_front() else {
+                break;
+            };
+            self.requests_bytes -= old.body.len();
+            self.requests_dropped += 1;
+        }
+    }
+
+    /// Adds a code, first forgetting codes that expired or were redeemed
+    /// long enough ago (codes are issued in expiry order).
+    pub fn add_grant(&mut self, code: String, grant: Grant) {
+        let now = grant.issued_at;
+        while let Some((_, oldest)) = self.grants.oldest() {
+            let stale = oldest
+                .expires_at
+                .and_then(|at| at.checked_add(GRANT_MEMORY))
+                .is_some_and(|forget| now >= forget);
+            if !stale {
+                break;
+            }
+            self.grants.pop_oldest();
+        }
+        self.grants.insert(code, grant);
+    }
 }

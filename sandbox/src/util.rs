@@ -98,8 +98,13 @@ pub(crate) fn append_query(base: &str, params: &[(&str, &str)]) -> String {
     out
 }
 
-/// True when `s` parses as an absolute `http` or `https` URL with a host.
+/// True when `s` parses as an absolute `http` or `https` URL with a host and
+/// holds no control character (URL parsers drop tabs and line breaks
+/// silently; echoed into a `Location` header they would split it).
 pub(crate) fn is_absolute_http_url(s: &str) -> bool {
+    if s.chars().any(char::is_control) {
+        return false;
+    }
     match url::Url::parse(s) {
         Ok(u) => (u.scheme() == "http" || u.scheme() == "https") && u.host_str().is_some(),
         Err(_) => false,

@@ -55,7 +55,7 @@ pub(crate) fn validate(
         client_id.to_string(),
         redirect_uri.to_string(),
     );
-    if !state.pending.contains(&triple) {
+    if !state.pending.contains_key(&triple) {
         return Err("redirect_uri is not registered for this client_id".into());
     }
     Ok(Authorization {
@@ -76,14 +76,16 @@ pub(crate) fn issue_code(shared: &Shared, authz: &Authorization) -> String {
         .get(&authz.client_id)
         .cloned()
         .unwrap_or_default();
-    state.grants.insert(
+    let now = Instant::now();
+    state.add_grant(
         code.clone(),
         Grant {
             element: authz.element.key,
             client_id: authz.client_id.clone(),
             client_secret,
             redirect_uri: authz.redirect_uri.clone(),
-            expires_at: Instant::now() + shared.code_ttl,
+            issued_at: now,
+            expires_at: now.checked_add(shared.code_ttl),
             used: false,
         },
     );
