@@ -6,6 +6,7 @@
 //! the exception classes (`_errors.py`) this module raises.
 
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 mod client;
 mod errors;
@@ -25,6 +26,11 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
             .iter()
             .map(|k| k.as_str())
             .collect::<Vec<_>>(),
+    )?;
+    // The attributes every exception carries, named once in the core.
+    m.add(
+        "ERROR_FIELDS",
+        PyTuple::new(m.py(), elements_auth::ErrorDetails::FIELD_NAMES)?,
     )?;
     m.add_class::<client::Client>()?;
     m.add_class::<types::OAuthUrl>()?;

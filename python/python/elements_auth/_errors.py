@@ -1,14 +1,18 @@
 """The exception hierarchy of elements_auth.
 
 Every error the library raises is an :class:`ElementsAuthError`; each kind of
-failure has its own subclass, carrying the details as attributes. Messages
-never contain secrets (user and organization secrets, api secrets, codes,
-element tokens, signature keys).
+failure has its own subclass. Every error carries every detail of the core's
+error record as an attribute (``None`` where a detail does not apply), so
+``retryable``, ``may_have_reached_server`` and ``operation`` can be read on
+any of them. Messages never contain secrets (user and organization secrets,
+api secrets, codes, element tokens, signature keys).
 """
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
+
+from elements_auth._native import ERROR_FIELDS
 
 __all__ = [
     "ElementsAuthError",
@@ -33,31 +37,66 @@ class ElementsAuthError(Exception):
     (``"invalid_input"``, ``"api"``, ``"transport"``, ``"timeout"``,
     ``"decode"``, ``"authorization_denied"``, ``"state_mismatch"``,
     ``"invalid_callback"``, ``"invalid_signature"``).
+
+    Built from the text and the details as keyword arguments (the names of
+    ``elements_auth._native.ERROR_FIELDS``); a detail not given is ``None``
+    (``False`` for the two flags, the text for ``message``).
     """
 
     kind: str = "error"
     """The stable, machine-readable kind of this error."""
+    message: str
+    """The error's own message, without the kind's prefix or any advice."""
+    status: Optional[int]
+    """The HTTP status of an ``api`` error."""
+    request_id: Optional[str]
+    """The platform's request id of an ``api`` error, for support tickets."""
+    provider_message: Optional[str]
+    """The vendor's own message, when the platform passes one on."""
+    field: Optional[str]
+    """The rejected argument of an ``invalid_input`` error (``api_key``, ``events.refresh_interval``)."""
+    error: Optional[str]
+    """The OAuth ``error`` of an ``authorization_denied`` error, such as ``access_denied``."""
+    description: Optional[str]
+    """The OAuth ``error_description`` of an ``authorization_denied`` error, if any."""
+    uri: Optional[str]
+    """The OAuth ``error_uri`` of an ``authorization_denied`` error, if any."""
+    operation: Optional[str]
+    """The platform call that failed (``"create_instance"``, ``"list_instances"``...)."""
+    may_have_reached_server: bool
+    """True when the failed request may still have taken effect on the platform:
+    after a ``create_instance``, look for the instance with ``list_instances``."""
+    retryable: bool
+    """True when repeating the same call is safe and may succeed; never for a
+    ``create_instance`` that may have reached the platform (its code is single-use)."""
 
-    def __init__(self, text: str, *, message: Optional[str] = None) -> None:
+    _shown: ClassVar[tuple[str, ...]] = ("message",)
+    """The attributes ``repr`` shows, in order."""
+
+    def __init__(self, text: str, **fields: Any) -> None:
+        unknown = sorted(set(fields) - set(ERROR_FIELDS))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected detail(s): {', '.join(unknown)}")
         super().__init__(text)
-        self.text = text
-        """The full human-readable description (also ``str(error)``)."""
-        self.message = text if message is None else message
-        """The error's own message, without the kind's prefix."""
+        defaults: dict[str, object] = {
+            "kind": type(self).kind,
+            "message": text,
+            "may_have_reached_server": False,
+            "retryable": False,
+        }
+        for name in ERROR_FIELDS:
+            setattr(self, name, fields.get(name, defaults.get(name)))
 
     def __str__(self) -> str:
-        return self.text
-
-    def _fields(self) -> dict[str, object]:
-        return {"message": self.message}
+        return str(self.args[0]) if self.args else ""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructors defeat the default pickling of exceptions:
+        # Keyword-only details defeat the default pickling of exceptions:
         # rebuild from the text and restore the attributes instead.
-        return (_restore, (type(self), self.text, dict(self.__dict__)))
+        return (_restore, (type(self), str(self), dict(self.__dict__)))
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in self._fields().items())
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown)
         return f"{type(self).__name__}({inner})"
 
 
@@ -65,47 +104,21 @@ class InvalidInputError(ElementsAuthError, ValueError):
     """An argument was rejected before anything was sent; ``field`` names it."""
 
     kind = "invalid_input"
+    field: str
+    _shown = ("field", "reason")
 
-    def __init__(self, text: str, *, field: str, reason: str) -> None:
-        super().__init__(text, message=reason)
-        self.field = field
-        """The argument's name as the caller spelled it (``api_key``, ``events.refresh_interval``)."""
-        self.reason = reason
-        """Why it was rejected."""
-
-    def _fields(self) -> dict[str, object]:
-        return {"field": self.field, "reason": self.reason}
+    @property
+    def reason(self) -> str:
+        """Why it was rejected (the same as ``message``)."""
+        return self.message
 
 
 class ApiError(ElementsAuthError):
-    """The platform answered with an HTTP error status."""
+    """The platform answered with an HTTP error status (``status``)."""
 
     kind = "api"
-
-    def __init__(
-        self,
-        text: str,
-        *,
-        status: int,
-        message: str,
-        request_id: Optional[str] = None,
-        provider_message: Optional[str] = None,
-    ) -> None:
-        super().__init__(text, message=message)
-        self.status = status
-        """The HTTP status code."""
-        self.request_id = request_id
-        """The platform's request id, for support tickets."""
-        self.provider_message = provider_message
-        """The vendor's own message, when the platform passes one on."""
-
-    def _fields(self) -> dict[str, object]:
-        return {
-            "status": self.status,
-            "message": self.message,
-            "request_id": self.request_id,
-            "provider_message": self.provider_message,
-        }
+    status: int
+    _shown = ("status", "message", "request_id", "provider_message")
 
 
 class TransportError(ElementsAuthError):
@@ -116,14 +129,7 @@ class TransportError(ElementsAuthError):
     """
 
     kind = "transport"
-
-    def __init__(self, text: str, *, message: str, may_have_reached_server: bool = False) -> None:
-        super().__init__(text, message=message)
-        self.may_have_reached_server = may_have_reached_server
-        """True when the request may have taken effect on the platform."""
-
-    def _fields(self) -> dict[str, object]:
-        return {"message": self.message, "may_have_reached_server": self.may_have_reached_server}
+    _shown = ("message", "may_have_reached_server")
 
 
 class RequestTimeoutError(ElementsAuthError, TimeoutError):
@@ -134,17 +140,7 @@ class RequestTimeoutError(ElementsAuthError, TimeoutError):
     """
 
     kind = "timeout"
-
-    def __init__(self, text: str, *, message: str, may_have_reached_server: bool = False) -> None:
-        super().__init__(text, message=message)
-        self.may_have_reached_server = may_have_reached_server
-        """True when the request may have taken effect on the platform."""
-
-    def __str__(self) -> str:
-        return self.text
-
-    def _fields(self) -> dict[str, object]:
-        return {"message": self.message, "may_have_reached_server": self.may_have_reached_server}
+    _shown = ("message", "may_have_reached_server")
 
 
 class DecodeError(ElementsAuthError):
@@ -152,33 +148,13 @@ class DecodeError(ElementsAuthError):
 
     kind = "decode"
 
-    def __init__(self, text: str, *, message: str) -> None:
-        super().__init__(text, message=message)
-
 
 class AuthorizationDeniedError(ElementsAuthError):
     """Consent was refused at the vendor: the callback carried ``error``."""
 
     kind = "authorization_denied"
-
-    def __init__(
-        self,
-        text: str,
-        *,
-        error: str,
-        description: Optional[str] = None,
-        uri: Optional[str] = None,
-    ) -> None:
-        super().__init__(text)
-        self.error = error
-        """The OAuth ``error`` value, such as ``access_denied``."""
-        self.description = description
-        """The OAuth ``error_description``, if any."""
-        self.uri = uri
-        """The OAuth ``error_uri``, if any."""
-
-    def _fields(self) -> dict[str, object]:
-        return {"error": self.error, "description": self.description, "uri": self.uri}
+    error: str
+    _shown = ("error", "description", "uri")
 
 
 class StateMismatchError(ElementsAuthError):
@@ -186,17 +162,11 @@ class StateMismatchError(ElementsAuthError):
 
     kind = "state_mismatch"
 
-    def __init__(self, text: str, *, message: str) -> None:
-        super().__init__(text, message=message)
-
 
 class InvalidCallbackError(ElementsAuthError):
     """The callback carries neither a code nor an error, or is malformed."""
 
     kind = "invalid_callback"
-
-    def __init__(self, text: str, *, message: str) -> None:
-        super().__init__(text, message=message)
 
 
 class InvalidSignatureError(ElementsAuthError):
@@ -204,17 +174,11 @@ class InvalidSignatureError(ElementsAuthError):
 
     kind = "invalid_signature"
 
-    def __init__(self, text: str, *, message: str) -> None:
-        super().__init__(text, message=message)
-
 
 class SandboxError(ElementsAuthError):
     """The sandbox refused a request of its own API (bad fault mode, unknown OAuth URL, busy port)."""
 
     kind = "sandbox"
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
 
 
 def _restore(cls: type[ElementsAuthError], text: str, state: dict[str, Any]) -> ElementsAuthError:
