@@ -103,7 +103,9 @@ typedef struct ea_client ea_client;
 
 /**
  * Options of a client, filled with `ea_client_options_set_*` and read by
- * `ea_client_new`. Not thread-safe: use one from one thread at a time.
+ * `ea_client_new`: each setter assigns one field of the core's
+ * `ClientOptions`, which checks them all when the client is built.
+ * Not thread-safe: use one from one thread at a time.
  */
 typedef struct ea_client_options ea_client_options;
 
@@ -161,6 +163,14 @@ typedef struct ea_oauth_url_request ea_oauth_url_request;
  */
 typedef struct ea_sandbox ea_sandbox;
 
+/**
+ * How to start a sandbox, filled with `ea_sandbox_options_set_*` and read by
+ * `ea_sandbox_start_with`. Defaults: a free port, auto-consent on,
+ * 10-minute codes, random secrets. Not thread-safe: use one from one thread
+ * at a time.
+ */
+typedef struct ea_sandbox_options ea_sandbox_options;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -184,15 +194,17 @@ const char *ea_version(void);
 void ea_string_free(char *s);
 
 /**
- * Creates options with the defaults (production, 30 s timeout, 2 retries).
- * Free them with `ea_client_options_free`.
+ * Creates options with nothing set: the defaults apply (production, 30 s
+ * timeout, 2 retries). Free them with `ea_client_options_free`.
  */
 enum ea_result ea_client_options_new(struct ea_client_options **out,
                                      struct ea_error **err);
 
 /**
- * Creates options from `ELEMENTS_BASE_URL`, `ELEMENTS_USER_SECRET` and
- * `ELEMENTS_ORGANIZATION_SECRET`. Free them with `ea_client_options_free`.
+ * Creates options that start from `ELEMENTS_BASE_URL`,
+ * `ELEMENTS_USER_SECRET` and `ELEMENTS_ORGANIZATION_SECRET`, read by
+ * `ea_client_new`; what the setters set overrides them.
+ * Free them with `ea_client_options_free`.
  */
 enum ea_result ea_client_options_from_env(struct ea_client_options **out,
                                           struct ea_error **err);
@@ -226,8 +238,8 @@ enum ea_result ea_client_options_set_organization_secret(struct ea_client_option
                                                          struct ea_error **err);
 
 /**
- * Sets the time limit of one request in milliseconds (default 30000; 0 is
- * rejected by `ea_client_new`).
+ * Sets the time limit of one request in milliseconds (default 30000; 0 or
+ * more than 24 hours is rejected by `ea_client_new`).
  */
 enum ea_result ea_client_options_set_timeout_ms(struct ea_client_options *opts,
                                                 uint64_t timeout_ms,
@@ -235,7 +247,7 @@ enum ea_result ea_client_options_set_timeout_ms(struct ea_client_options *opts,
 
 /**
  * Appends a suffix to the `User-Agent` header (name your application here;
- * it follows `elements-auth/<version> (rust) c`).
+ * it follows `elements-auth/<version> (c)`).
  */
 enum ea_result ea_client_options_set_user_agent(struct ea_client_options *opts,
                                                 const char *user_agent,
@@ -257,8 +269,9 @@ enum ea_result ea_client_options_set_proxy(struct ea_client_options *opts,
                                            struct ea_error **err);
 
 /**
- * Sets how many times a GET is retried on connection failures and
- * 429/502/503/504 (default 2). A create is never retried once sent.
+ * Sets how many times an idempotent call (get, list, oauth url) is retried
+ * on connection failures and 429/502/503/504 (default 2, at most 100).
+ * A create is never retried once sent.
  */
 enum ea_result ea_client_options_set_max_retries(struct ea_client_options *opts,
                                                  uint32_t max_retries,
@@ -279,7 +292,8 @@ enum ea_result ea_client_options_set_max_retry_delay_ms(struct ea_client_options
                                                         struct ea_error **err);
 
 /**
- * Caps the size of a response body in bytes (default 10 MiB).
+ * Caps the size of a response body in bytes (default 10 MiB; 0 is rejected
+ * by `ea_client_new`).
  */
 enum ea_result ea_client_options_set_response_limit(struct ea_client_options *opts,
                                                     uint64_t bytes,
@@ -297,6 +311,13 @@ void ea_client_options_free(struct ea_client_options *opts);
 enum ea_result ea_client_new(const struct ea_client_options *opts,
                              struct ea_client **out,
                              struct ea_error **err);
+
+/**
+ * The API base URL the client talks to (after the environment or
+ * `ELEMENTS_BASE_URL` was applied). Borrowed: valid until `ea_client_free`;
+ * NULL for NULL.
+ */
+const char *ea_client_base_url(const struct ea_client *client);
 
 /**
  * Frees a client. NULL is a no-op. No call on it may be running.
@@ -684,14 +705,84 @@ const struct ea_instance *ea_instance_list_get(const struct ea_instance_list *li
 void ea_instance_list_free(struct ea_instance_list *list);
 
 /**
- * Starts a sandbox on 127.0.0.1: `port` 0 picks a free one; with
- * `auto_consent` the vendor page redirects straight back with a code, as if
- * the user clicked Allow. Its secrets are random. Free it with `ea_sandbox_free`.
+ * Creates sandbox options with the defaults. Free them with
+ * `ea_sandbox_options_free`.
+ */
+enum ea_result ea_sandbox_options_new(struct ea_sandbox_options **out,
+                                      struct ea_error **err);
+
+/**
+ * Sets the TCP port on 127.0.0.1; 0 (the default) picks a free one.
+ */
+enum ea_result ea_sandbox_options_set_port(struct ea_sandbox_options *opts,
+                                           uint16_t port,
+                                           struct ea_error **err);
+
+/**
+ * With `auto_consent` (the default) the vendor page redirects straight back
+ * with a code, as if the user clicked Allow; without it, it shows the form.
+ */
+enum ea_result ea_sandbox_options_set_auto_consent(struct ea_sandbox_options *opts,
+                                                   bool auto_consent,
+                                                   struct ea_error **err);
+
+/**
+ * Sets how long an authorization code stays valid, in milliseconds
+ * (default 600000; 0 makes every code expired, to test that path).
+ */
+enum ea_result ea_sandbox_options_set_code_ttl_ms(struct ea_sandbox_options *opts,
+                                                  uint64_t code_ttl_ms,
+                                                  struct ea_error **err);
+
+/**
+ * Sets the user secret the sandbox expects (copied) instead of a random
+ * one; `ea_sandbox_start_with` refuses one that is empty or holds
+ * whitespace, control characters or commas.
+ */
+enum ea_result ea_sandbox_options_set_user_secret(struct ea_sandbox_options *opts,
+                                                  const char *user_secret,
+                                                  struct ea_error **err);
+
+/**
+ * Sets the organization secret the sandbox expects (copied) instead of a
+ * random one; checked like the user secret.
+ */
+enum ea_result ea_sandbox_options_set_organization_secret(struct ea_sandbox_options *opts,
+                                                          const char *organization_secret,
+                                                          struct ea_error **err);
+
+/**
+ * Frees sandbox options. NULL is a no-op.
+ */
+void ea_sandbox_options_free(struct ea_sandbox_options *opts);
+
+/**
+ * Starts a sandbox on 127.0.0.1 with `opts` (which stay owned by the
+ * caller). A port in use or a refused secret is `EA_ERR_SANDBOX`.
+ * Free the sandbox with `ea_sandbox_free`.
+ */
+enum ea_result ea_sandbox_start_with(const struct ea_sandbox_options *opts,
+                                     struct ea_sandbox **out,
+                                     struct ea_error **err);
+
+/**
+ * The short form of `ea_sandbox_start_with`: starts a sandbox on 127.0.0.1
+ * with `port` (0 picks a free one) and `auto_consent`, 10-minute codes and
+ * random secrets. Free it with `ea_sandbox_free`.
  */
 enum ea_result ea_sandbox_start(bool auto_consent,
                                 uint16_t port,
                                 struct ea_sandbox **out,
                                 struct ea_error **err);
+
+/**
+ * Client options for this sandbox: its base URL and both secrets already
+ * set, ready for `ea_client_new` (set a timeout or retries first if you
+ * like). Free them with `ea_client_options_free`.
+ */
+enum ea_result ea_sandbox_client_options(const struct ea_sandbox *sandbox,
+                                         struct ea_client_options **out,
+                                         struct ea_error **err);
 
 /**
  * The platform base URL to give `ea_client_options_set_base_url`
@@ -716,6 +807,12 @@ const char *ea_sandbox_user_secret(const struct ea_sandbox *sandbox);
  * `ea_sandbox_free`; NULL for NULL.
  */
 const char *ea_sandbox_organization_secret(const struct ea_sandbox *sandbox);
+
+/**
+ * Whether the vendor page redirects without showing the consent form;
+ * false for NULL.
+ */
+bool ea_sandbox_auto_consent(const struct ea_sandbox *sandbox);
 
 /**
  * Plays the user clicking Allow on `oauth_url` (from `ea_oauth_url_url`):
@@ -759,6 +856,15 @@ void ea_sandbox_clear_faults(const struct ea_sandbox *sandbox);
 enum ea_result ea_sandbox_requests_json(const struct ea_sandbox *sandbox,
                                         char **out,
                                         struct ea_error **err);
+
+/**
+ * The instances the sandbox holds, as a JSON array of what
+ * `GET /instances/{id}` returns (they hold element tokens: for tests only).
+ * Free `*out` with `ea_string_free`.
+ */
+enum ea_result ea_sandbox_instances_json(const struct ea_sandbox *sandbox,
+                                         char **out,
+                                         struct ea_error **err);
 
 /**
  * Stops listening and closes open connections; idempotent. The handle stays

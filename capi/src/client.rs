@@ -3,21 +3,31 @@
 use crate::ea_result;
 use crate::error::ea_error;
 use crate::ffi::{arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, guard, push_pair, Out};
-use ea_core::{Client, ClientBuilder, Grant, OAuthUrl, OAuthUrlRequest};
+use ea_core::{Binding, Client, ClientOptions, Grant, OAuthUrl, OAuthUrlRequest};
 use std::ffi::{c_char, CString};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Options of a client, filled with `ea_client_options_set_*` and read by
-/// `ea_client_new`. Not thread-safe: use one from one thread at a time.
+/// `ea_client_new`: each setter assigns one field of the core's
+/// `ClientOptions`, which checks them all when the client is built.
+/// Not thread-safe: use one from one thread at a time.
 pub struct ea_client_options {
-    builder: ClientBuilder,
-    user_agent: Option<String>,
+    inner: ClientOptions,
+}
+
+impl ea_client_options {
+    /// Wraps core options (the sandbox hands out pre-filled ones).
+    pub(crate) fn new(inner: ClientOptions) -> ea_client_options {
+        ea_client_options { inner }
+    }
 }
 
 /// A platform client. Thread-safe: build it once and share it between
 /// threads; every call on it may run concurrently. Connections are reused.
 pub struct ea_client {
     inner: Client,
+    base_url: CString,
 }
 
 impl ea_client {
@@ -48,61 +58,62 @@ pub struct ea_grant {
     state: CString,
 }
 
-/// Creates options with the defaults (production, 30 s timeout, 2 retries).
-/// Free them with `ea_client_options_free`.
+/// Creates options with nothing set: the defaults apply (production, 30 s
+/// timeout, 2 retries). Free them with `ea_client_options_free`.
 #[no_mangle]
 pub extern "C" fn ea_client_options_new(
     out: *mut *mut ea_client_options,
     err: *mut *mut ea_error,
 ) -> ea_result {
     guard(err, || {
-        Out::new(out, "out")?.set(ea_client_options {
-            builder: Client::builder(),
-            user_agent: None,
-        });
+        Out::new(out, "out")?.set(ea_client_options::new(ClientOptions::default()));
         Ok(())
     })
 }
 
-/// Creates options from `ELEMENTS_BASE_URL`, `ELEMENTS_USER_SECRET` and
-/// `ELEMENTS_ORGANIZATION_SECRET`. Free them with `ea_client_options_free`.
+/// Creates options that start from `ELEMENTS_BASE_URL`,
+/// `ELEMENTS_USER_SECRET` and `ELEMENTS_ORGANIZATION_SECRET`, read by
+/// `ea_client_new`; what the setters set overrides them.
+/// Free them with `ea_client_options_free`.
 #[no_mangle]
 pub extern "C" fn ea_client_options_from_env(
     out: *mut *mut ea_client_options,
     err: *mut *mut ea_error,
 ) -> ea_result {
     guard(err, || {
-        Out::new(out, "out")?.set(ea_client_options {
-            builder: ClientBuilder::from_env(),
-            user_agent: None,
-        });
+        let mut inner = ClientOptions::default();
+        inner.from_env = Some(true);
+        Out::new(out, "out")?.set(ea_client_options::new(inner));
         Ok(())
     })
 }
 
-fn set_str(
+/// Assigns a string option: `opts` and `value` are checked (NULL, UTF-8,
+/// the latter named `field`), then `assign` stores it.
+fn set_text(
     opts: *mut ea_client_options,
     value: *const c_char,
     field: &str,
     err: *mut *mut ea_error,
-    apply: impl FnOnce(ClientBuilder, &str) -> ClientBuilder,
+    assign: impl FnOnce(&mut ClientOptions, String),
 ) -> ea_result {
     guard(err, || {
         let opts = arg_mut(opts, "opts")?;
-        let value = arg_str(value, field)?;
-        opts.builder = apply(std::mem::take(&mut opts.builder), value);
+        let value = arg_str(value, field)?.to_owned();
+        assign(&mut opts.inner, value);
         Ok(())
     })
 }
 
-fn set_num(
+/// Assigns a numeric option; only `opts` can be wrong here (the core checks
+/// the value's bounds in `ea_client_new`).
+fn set_value(
     opts: *mut ea_client_options,
     err: *mut *mut ea_error,
-    apply: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    assign: impl FnOnce(&mut ClientOptions),
 ) -> ea_result {
     guard(err, || {
-        let opts = arg_mut(opts, "opts")?;
-        opts.builder = apply(std::mem::take(&mut opts.builder));
+        assign(&mut arg_mut(opts, "opts")?.inner);
         Ok(())
     })
 }
@@ -114,7 +125,7 @@ pub extern "C" fn ea_client_options_set_base_url(
     base_url: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(opts, base_url, "base_url", err, |b, v| b.base_url(v))
+    set_text(opts, base_url, "base_url", err, |o, v| o.base_url = Some(v))
 }
 
 /// Sets a known deployment: `production`, `staging` or `sap-us2`.
@@ -124,8 +135,8 @@ pub extern "C" fn ea_client_options_set_environment(
     environment: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(opts, environment, "environment", err, |b, v| {
-        b.environment(v)
+    set_text(opts, environment, "environment", err, |o, v| {
+        o.environment = Some(v)
     })
 }
 
@@ -136,8 +147,8 @@ pub extern "C" fn ea_client_options_set_user_secret(
     user_secret: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(opts, user_secret, "user_secret", err, |b, v| {
-        b.user_secret(v)
+    set_text(opts, user_secret, "user_secret", err, |o, v| {
+        o.user_secret = Some(v.into())
     })
 }
 
@@ -148,38 +159,38 @@ pub extern "C" fn ea_client_options_set_organization_secret(
     organization_secret: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(
+    set_text(
         opts,
         organization_secret,
         "organization_secret",
         err,
-        |b, v| b.organization_secret(v),
+        |o, v| o.organization_secret = Some(v.into()),
     )
 }
 
-/// Sets the time limit of one request in milliseconds (default 30000; 0 is
-/// rejected by `ea_client_new`).
+/// Sets the time limit of one request in milliseconds (default 30000; 0 or
+/// more than 24 hours is rejected by `ea_client_new`).
 #[no_mangle]
 pub extern "C" fn ea_client_options_set_timeout_ms(
     opts: *mut ea_client_options,
     timeout_ms: u64,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_num(opts, err, |b| b.timeout(Duration::from_millis(timeout_ms)))
+    set_value(opts, err, |o| {
+        o.timeout = Some(Duration::from_millis(timeout_ms))
+    })
 }
 
 /// Appends a suffix to the `User-Agent` header (name your application here;
-/// it follows `elements-auth/<version> (rust) c`).
+/// it follows `elements-auth/<version> (c)`).
 #[no_mangle]
 pub extern "C" fn ea_client_options_set_user_agent(
     opts: *mut ea_client_options,
     user_agent: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let opts = arg_mut(opts, "opts")?;
-        opts.user_agent = Some(arg_str(user_agent, "user_agent")?.to_owned());
-        Ok(())
+    set_text(opts, user_agent, "user_agent", err, |o, v| {
+        o.user_agent = Some(v)
     })
 }
 
@@ -191,7 +202,9 @@ pub extern "C" fn ea_client_options_set_ca_file(
     ca_file: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(opts, ca_file, "ca_file", err, |b, v| b.ca_file(v))
+    set_text(opts, ca_file, "ca_file", err, |o, v| {
+        o.ca_file = Some(PathBuf::from(v))
+    })
 }
 
 /// Sets an explicit proxy URL (by default `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` apply).
@@ -201,18 +214,19 @@ pub extern "C" fn ea_client_options_set_proxy(
     proxy: *const c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_str(opts, proxy, "proxy", err, |b, v| b.proxy(v))
+    set_text(opts, proxy, "proxy", err, |o, v| o.proxy = Some(v))
 }
 
-/// Sets how many times a GET is retried on connection failures and
-/// 429/502/503/504 (default 2). A create is never retried once sent.
+/// Sets how many times an idempotent call (get, list, oauth url) is retried
+/// on connection failures and 429/502/503/504 (default 2, at most 100).
+/// A create is never retried once sent.
 #[no_mangle]
 pub extern "C" fn ea_client_options_set_max_retries(
     opts: *mut ea_client_options,
     max_retries: u32,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_num(opts, err, |b| b.max_retries(max_retries))
+    set_value(opts, err, |o| o.max_retries = Some(max_retries))
 }
 
 /// Sets the first backoff delay between retries in milliseconds (default 200).
@@ -222,8 +236,8 @@ pub extern "C" fn ea_client_options_set_retry_base_delay_ms(
     delay_ms: u64,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_num(opts, err, |b| {
-        b.retry_base_delay(Duration::from_millis(delay_ms))
+    set_value(opts, err, |o| {
+        o.retry_base_delay = Some(Duration::from_millis(delay_ms))
     })
 }
 
@@ -234,19 +248,20 @@ pub extern "C" fn ea_client_options_set_max_retry_delay_ms(
     delay_ms: u64,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_num(opts, err, |b| {
-        b.max_retry_delay(Duration::from_millis(delay_ms))
+    set_value(opts, err, |o| {
+        o.max_retry_delay = Some(Duration::from_millis(delay_ms))
     })
 }
 
-/// Caps the size of a response body in bytes (default 10 MiB).
+/// Caps the size of a response body in bytes (default 10 MiB; 0 is rejected
+/// by `ea_client_new`).
 #[no_mangle]
 pub extern "C" fn ea_client_options_set_response_limit(
     opts: *mut ea_client_options,
     bytes: u64,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    set_num(opts, err, |b| b.response_limit(bytes))
+    set_value(opts, err, |o| o.response_limit = Some(bytes))
 }
 
 /// Frees options. NULL is a no-op.
@@ -266,15 +281,23 @@ pub extern "C" fn ea_client_new(
     guard(err, || {
         let opts = arg_ref(opts, "opts")?;
         let out = Out::new(out, "out")?;
-        // The binding names itself in the User-Agent, before the caller's suffix.
-        let suffix = match &opts.user_agent {
-            Some(s) if !s.is_empty() => format!("c {s}"),
-            _ => "c".to_owned(),
-        };
-        let client = opts.builder.clone().user_agent(suffix).build()?;
-        out.set(ea_client { inner: client });
+        let mut options = opts.inner.clone();
+        options.binding = Some(Binding::new("c", None));
+        let client = options.build()?;
+        out.set(ea_client {
+            base_url: cstring(client.base_url()),
+            inner: client,
+        });
         Ok(())
     })
+}
+
+/// The API base URL the client talks to (after the environment or
+/// `ELEMENTS_BASE_URL` was applied). Borrowed: valid until `ea_client_free`;
+/// NULL for NULL.
+#[no_mangle]
+pub extern "C" fn ea_client_base_url(client: *const ea_client) -> *const c_char {
+    borrow_cstr(client, |c| &c.base_url)
 }
 
 /// Frees a client. NULL is a no-op. No call on it may be running.

@@ -1,11 +1,23 @@
 //! The sandbox: the platform API and a vendor consent page on 127.0.0.1, in-process.
 
+use crate::client::ea_client_options;
 use crate::ea_result;
 use crate::error::ea_error;
-use crate::ffi::borrow_cstr;
-use crate::ffi::{arg_ref, arg_str, cstring, free, get, guard, set_string, Out};
+use crate::ffi::{
+    arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, get, guard, set_string, FfiResult, Out,
+};
+use ea_core::ClientOptions;
 use elements_auth_sandbox::{Sandbox, SandboxOptions};
 use std::ffi::{c_char, CString};
+use std::time::Duration;
+
+/// How to start a sandbox, filled with `ea_sandbox_options_set_*` and read by
+/// `ea_sandbox_start_with`. Defaults: a free port, auto-consent on,
+/// 10-minute codes, random secrets. Not thread-safe: use one from one thread
+/// at a time.
+pub struct ea_sandbox_options {
+    inner: SandboxOptions,
+}
 
 /// A running sandbox. Thread-safe: every function on it may be called from
 /// any thread, concurrently. Stopped by `ea_sandbox_stop` or `ea_sandbox_free`.
@@ -16,9 +28,139 @@ pub struct ea_sandbox {
     organization_secret: CString,
 }
 
-/// Starts a sandbox on 127.0.0.1: `port` 0 picks a free one; with
-/// `auto_consent` the vendor page redirects straight back with a code, as if
-/// the user clicked Allow. Its secrets are random. Free it with `ea_sandbox_free`.
+impl ea_sandbox {
+    fn start(options: SandboxOptions) -> FfiResult<ea_sandbox> {
+        let inner = Sandbox::start(options)?;
+        Ok(ea_sandbox {
+            base_url: cstring(&inner.base_url()),
+            user_secret: cstring(inner.user_secret()),
+            organization_secret: cstring(inner.organization_secret()),
+            inner,
+        })
+    }
+}
+
+/// Creates sandbox options with the defaults. Free them with
+/// `ea_sandbox_options_free`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_new(
+    out: *mut *mut ea_sandbox_options,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    guard(err, || {
+        Out::new(out, "out")?.set(ea_sandbox_options {
+            inner: SandboxOptions::default(),
+        });
+        Ok(())
+    })
+}
+
+/// Assigns one sandbox option after checking `opts`.
+fn set_option(
+    opts: *mut ea_sandbox_options,
+    err: *mut *mut ea_error,
+    assign: impl FnOnce(&mut SandboxOptions) -> FfiResult<()>,
+) -> ea_result {
+    guard(err, || assign(&mut arg_mut(opts, "opts")?.inner))
+}
+
+/// Sets the TCP port on 127.0.0.1; 0 (the default) picks a free one.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_port(
+    opts: *mut ea_sandbox_options,
+    port: u16,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.port = port;
+        Ok(())
+    })
+}
+
+/// With `auto_consent` (the default) the vendor page redirects straight back
+/// with a code, as if the user clicked Allow; without it, it shows the form.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_auto_consent(
+    opts: *mut ea_sandbox_options,
+    auto_consent: bool,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.auto_consent = auto_consent;
+        Ok(())
+    })
+}
+
+/// Sets how long an authorization code stays valid, in milliseconds
+/// (default 600000; 0 makes every code expired, to test that path).
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_code_ttl_ms(
+    opts: *mut ea_sandbox_options,
+    code_ttl_ms: u64,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.code_ttl = Duration::from_millis(code_ttl_ms);
+        Ok(())
+    })
+}
+
+/// Sets the user secret the sandbox expects (copied) instead of a random
+/// one; `ea_sandbox_start_with` refuses one that is empty or holds
+/// whitespace, control characters or commas.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_user_secret(
+    opts: *mut ea_sandbox_options,
+    user_secret: *const c_char,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.user_secret = Some(arg_str(user_secret, "user_secret")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Sets the organization secret the sandbox expects (copied) instead of a
+/// random one; checked like the user secret.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_organization_secret(
+    opts: *mut ea_sandbox_options,
+    organization_secret: *const c_char,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.organization_secret =
+            Some(arg_str(organization_secret, "organization_secret")?.to_owned());
+        Ok(())
+    })
+}
+
+/// Frees sandbox options. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_free(opts: *mut ea_sandbox_options) {
+    free(opts)
+}
+
+/// Starts a sandbox on 127.0.0.1 with `opts` (which stay owned by the
+/// caller). A port in use or a refused secret is `EA_ERR_SANDBOX`.
+/// Free the sandbox with `ea_sandbox_free`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_start_with(
+    opts: *const ea_sandbox_options,
+    out: *mut *mut ea_sandbox,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    guard(err, || {
+        let opts = arg_ref(opts, "opts")?;
+        let out = Out::new(out, "out")?;
+        out.set(ea_sandbox::start(opts.inner.clone())?);
+        Ok(())
+    })
+}
+
+/// The short form of `ea_sandbox_start_with`: starts a sandbox on 127.0.0.1
+/// with `port` (0 picks a free one) and `auto_consent`, 10-minute codes and
+/// random secrets. Free it with `ea_sandbox_free`.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_start(
     auto_consent: bool,
@@ -28,17 +170,32 @@ pub extern "C" fn ea_sandbox_start(
 ) -> ea_result {
     guard(err, || {
         let out = Out::new(out, "out")?;
-        let inner = Sandbox::start(SandboxOptions {
+        out.set(ea_sandbox::start(SandboxOptions {
             port,
             auto_consent,
             ..SandboxOptions::default()
-        })?;
-        out.set(ea_sandbox {
-            base_url: cstring(&inner.base_url()),
-            user_secret: cstring(inner.user_secret()),
-            organization_secret: cstring(inner.organization_secret()),
-            inner,
-        });
+        })?);
+        Ok(())
+    })
+}
+
+/// Client options for this sandbox: its base URL and both secrets already
+/// set, ready for `ea_client_new` (set a timeout or retries first if you
+/// like). Free them with `ea_client_options_free`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_client_options(
+    sandbox: *const ea_sandbox,
+    out: *mut *mut ea_client_options,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    guard(err, || {
+        let sandbox = arg_ref(sandbox, "sandbox")?;
+        let out = Out::new(out, "out")?;
+        let mut options = ClientOptions::default();
+        options.base_url = Some(sandbox.inner.base_url());
+        options.user_secret = Some(sandbox.inner.user_secret().into());
+        options.organization_secret = Some(sandbox.inner.organization_secret().into());
+        out.set(ea_client_options::new(options));
         Ok(())
     })
 }
@@ -71,6 +228,15 @@ pub extern "C" fn ea_sandbox_user_secret(sandbox: *const ea_sandbox) -> *const c
 #[no_mangle]
 pub extern "C" fn ea_sandbox_organization_secret(sandbox: *const ea_sandbox) -> *const c_char {
     borrow_cstr(sandbox, |s| &s.organization_secret)
+}
+
+/// Whether the vendor page redirects without showing the consent form;
+/// false for NULL.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_auto_consent(sandbox: *const ea_sandbox) -> bool {
+    get(false, || {
+        unsafe { sandbox.as_ref() }.is_some_and(|s| s.inner.auto_consent())
+    })
 }
 
 fn consent(
@@ -159,6 +325,24 @@ pub extern "C" fn ea_sandbox_requests_json(
         let sandbox = arg_ref(sandbox, "sandbox")?;
         let out = Out::new(out, "out")?;
         set_string(out, &sandbox.inner.requests_json());
+        Ok(())
+    })
+}
+
+/// The instances the sandbox holds, as a JSON array of what
+/// `GET /instances/{id}` returns (they hold element tokens: for tests only).
+/// Free `*out` with `ea_string_free`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_instances_json(
+    sandbox: *const ea_sandbox,
+    out: *mut *mut c_char,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    guard(err, || {
+        let sandbox = arg_ref(sandbox, "sandbox")?;
+        let out = Out::new(out, "out")?;
+        let instances = serde_json::Value::Array(sandbox.inner.instances());
+        set_string(out, &instances.to_string());
         Ok(())
     })
 }
