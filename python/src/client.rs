@@ -1,10 +1,12 @@
 //! `Client`: the platform client, with the GIL released around every request.
 
 use crate::errors;
-use crate::types::{py_str, Events, Grant, Instance, OAuthUrl};
-use elements_auth::{CreateInstanceRequest, OAuthUrlRequest, Secret};
+use crate::types::{repr, Events, Grant, Instance, OAuthUrl};
+use elements_auth::{Binding, ClientOptions, CreateInstanceRequest, OAuthUrlRequest, Secret};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyMapping;
+use pyo3::types::{PyDict, PyMapping, PyType};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The platform client: holds the secrets, the timeout and a connection pool.
@@ -15,77 +17,40 @@ use std::time::Duration;
 /// ``"staging"`` or ``"sap-us2"``). ``timeout`` and the retry delays are in
 /// seconds. ``proxy`` defaults to ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``;
 /// ``ca_file`` is a PEM file of extra CA certificates, trusted with the
-/// operating system's roots; ``user_agent`` is appended to the ``User-Agent`` header.
+/// operating system's roots; ``user_agent`` is appended to the ``User-Agent``
+/// header. ``from_env=True`` reads ``ELEMENTS_BASE_URL``,
+/// ``ELEMENTS_USER_SECRET`` and ``ELEMENTS_ORGANIZATION_SECRET`` first; the
+/// other arguments override them. An option left at ``None`` takes the
+/// core's default.
 #[pyclass(frozen, module = "elements_auth")]
 pub(crate) struct Client {
     inner: elements_auth::Client,
 }
 
-/// The options of `Client(...)` and `Client.from_env(...)`, as Python gives them.
-struct Options {
-    base_url: Option<String>,
-    environment: Option<String>,
-    user_secret: Option<String>,
-    organization_secret: Option<String>,
-    timeout: f64,
-    user_agent: Option<String>,
-    ca_file: Option<std::path::PathBuf>,
-    proxy: Option<String>,
-    max_retries: u32,
-    max_retry_delay: f64,
-    retry_base_delay: f64,
-    response_limit: u64,
+/// A Python duration in seconds, checked by the core.
+fn seconds(py: Python<'_>, field: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
+    value
+        .map(|v| elements_auth::seconds(field, v))
+        .transpose()
+        .map_err(|e| errors::to_py(py, e))
 }
 
-fn seconds(py: Python<'_>, field: &str, value: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value).map_err(|_| {
-        errors::invalid(
-            py,
-            field,
-            "must be a finite, non-negative number of seconds",
-        )
-    })
-}
-
-impl Options {
-    fn build(
-        self,
-        py: Python<'_>,
-        mut builder: elements_auth::ClientBuilder,
-    ) -> PyResult<elements_auth::Client> {
-        if let Some(v) = self.base_url {
-            builder = builder.base_url(v);
-        }
-        if let Some(v) = self.environment {
-            builder = builder.environment(v);
-        }
-        if let Some(v) = self.user_secret {
-            builder = builder.user_secret(v);
-        }
-        if let Some(v) = self.organization_secret {
-            builder = builder.organization_secret(v);
-        }
-        if let Some(v) = self.ca_file {
-            builder = builder.ca_file(v);
-        }
-        if let Some(v) = self.proxy {
-            builder = builder.proxy(v);
-        }
-        let python = py.version_info();
-        let mut agent = format!("python/{}.{}", python.major, python.minor);
-        if let Some(v) = self.user_agent {
-            agent.push(' ');
-            agent.push_str(&v);
-        }
-        builder = builder
-            .user_agent(agent)
-            .timeout(seconds(py, "timeout", self.timeout)?)
-            .max_retries(self.max_retries)
-            .max_retry_delay(seconds(py, "max_retry_delay", self.max_retry_delay)?)
-            .retry_base_delay(seconds(py, "retry_base_delay", self.retry_base_delay)?)
-            .response_limit(self.response_limit);
-        builder.build().map_err(|e| errors::to_py(py, e))
-    }
+/// A Python int as the core's unsigned count; out of range is an input error
+/// naming the field (Python ints are unbounded), not an OverflowError. The
+/// core checks the bounds that matter (at most 100 retries, at least 1 byte).
+fn whole<T: TryFrom<i64>>(py: Python<'_>, field: &str, value: Option<i64>) -> PyResult<Option<T>> {
+    value
+        .map(|v| {
+            T::try_from(v).map_err(|_| {
+                let reason = if v < 0 {
+                    "must not be negative"
+                } else {
+                    "is too large"
+                };
+                errors::invalid(py, field, reason)
+            })
+        })
+        .transpose()
 }
 
 /// Ordered (name, value) string pairs from a mapping or an iterable of pairs.
@@ -106,6 +71,8 @@ fn pairs(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
 
 #[pymethods]
 impl Client {
+    /// A client for ``base_url`` or ``environment`` (production by default);
+    /// every argument maps onto the core's ``ClientOptions`` field of the same name.
     #[new]
     #[pyo3(signature = (
         *,
@@ -113,14 +80,15 @@ impl Client {
         environment=None,
         user_secret=None,
         organization_secret=None,
-        timeout=30.0,
+        timeout=None,
         user_agent=None,
         ca_file=None,
         proxy=None,
-        max_retries=2,
-        max_retry_delay=10.0,
-        retry_base_delay=0.2,
-        response_limit=10485760,
+        max_retries=None,
+        max_retry_delay=None,
+        retry_base_delay=None,
+        response_limit=None,
+        from_env=false,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -129,87 +97,64 @@ impl Client {
         environment: Option<String>,
         user_secret: Option<String>,
         organization_secret: Option<String>,
-        timeout: f64,
+        timeout: Option<f64>,
         user_agent: Option<String>,
-        ca_file: Option<std::path::PathBuf>,
+        ca_file: Option<PathBuf>,
         proxy: Option<String>,
-        max_retries: u32,
-        max_retry_delay: f64,
-        retry_base_delay: f64,
-        response_limit: u64,
+        max_retries: Option<i64>,
+        max_retry_delay: Option<f64>,
+        retry_base_delay: Option<f64>,
+        response_limit: Option<i64>,
+        from_env: bool,
     ) -> PyResult<Self> {
-        let options = Options {
-            base_url,
-            environment,
-            user_secret,
-            organization_secret,
-            timeout,
-            user_agent,
-            ca_file,
-            proxy,
-            max_retries,
-            max_retry_delay,
-            retry_base_delay,
-            response_limit,
-        };
-        Ok(Client {
-            inner: options.build(py, elements_auth::Client::builder())?,
-        })
+        let python = py.version_info();
+        let mut options = ClientOptions::default();
+        options.base_url = base_url;
+        options.environment = environment;
+        options.user_secret = user_secret.map(Secret::new);
+        options.organization_secret = organization_secret.map(Secret::new);
+        options.timeout = seconds(py, "timeout", timeout)?;
+        options.user_agent = user_agent;
+        options.ca_file = ca_file;
+        options.proxy = proxy;
+        options.max_retries = whole(py, "max_retries", max_retries)?;
+        options.max_retry_delay = seconds(py, "max_retry_delay", max_retry_delay)?;
+        options.retry_base_delay = seconds(py, "retry_base_delay", retry_base_delay)?;
+        options.response_limit = whole(py, "response_limit", response_limit)?;
+        options.from_env = Some(from_env);
+        options.binding = Some(Binding::new(
+            "python",
+            Some(format!(
+                "{}.{}.{}",
+                python.major, python.minor, python.patch
+            )),
+        ));
+        // Built with the GIL held: with from_env, the core reads the process
+        // environment, which Python threads change under the GIL (os.environ).
+        let inner = options.build().map_err(|e| errors::to_py(py, e))?;
+        Ok(Client { inner })
     }
 
-    /// A client configured from ``ELEMENTS_BASE_URL``, ``ELEMENTS_USER_SECRET``
-    /// and ``ELEMENTS_ORGANIZATION_SECRET``; keyword arguments override them.
+    /// ``Client(from_env=True, **options)``: a client configured from
+    /// ``ELEMENTS_BASE_URL``, ``ELEMENTS_USER_SECRET`` and
+    /// ``ELEMENTS_ORGANIZATION_SECRET``; keyword arguments override them.
     #[classmethod]
-    #[pyo3(signature = (
-        *,
-        base_url=None,
-        environment=None,
-        user_secret=None,
-        organization_secret=None,
-        timeout=30.0,
-        user_agent=None,
-        ca_file=None,
-        proxy=None,
-        max_retries=2,
-        max_retry_delay=10.0,
-        retry_base_delay=0.2,
-        response_limit=10485760,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn from_env(
-        _cls: &Bound<'_, pyo3::types::PyType>,
-        py: Python<'_>,
-        base_url: Option<String>,
-        environment: Option<String>,
-        user_secret: Option<String>,
-        organization_secret: Option<String>,
-        timeout: f64,
-        user_agent: Option<String>,
-        ca_file: Option<std::path::PathBuf>,
-        proxy: Option<String>,
-        max_retries: u32,
-        max_retry_delay: f64,
-        retry_base_delay: f64,
-        response_limit: u64,
-    ) -> PyResult<Self> {
-        let builder = elements_auth::ClientBuilder::from_env();
-        let options = Options {
-            base_url,
-            environment,
-            user_secret,
-            organization_secret,
-            timeout,
-            user_agent,
-            ca_file,
-            proxy,
-            max_retries,
-            max_retry_delay,
-            retry_base_delay,
-            response_limit,
+    #[pyo3(signature = (**options))]
+    fn from_env<'py>(
+        cls: &Bound<'py, PyType>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kwargs = match options {
+            Some(given) => given.copy()?,
+            None => PyDict::new(cls.py()),
         };
-        Ok(Client {
-            inner: options.build(py, builder)?,
-        })
+        if kwargs.contains("from_env")? {
+            return Err(PyTypeError::new_err(
+                "Client.from_env() sets from_env itself; use Client(from_env=...) instead",
+            ));
+        }
+        kwargs.set_item("from_env", true)?;
+        cls.call((), Some(&kwargs))
     }
 
     /// The API base URL this client talks to.
@@ -259,9 +204,10 @@ impl Client {
     /// element-specific string entries (a mapping or (key, value) pairs).
     ///
     /// Never retried once the request may have reached the platform: the
-    /// code is single-use. On ``RequestTimeoutError`` or ``TransportError``
-    /// with ``may_have_reached_server``, look for the instance with
-    /// ``list_instances`` before starting over.
+    /// code is single-use, so such an error has ``retryable`` false. When
+    /// ``may_have_reached_server`` is true (a timeout, a dropped connection,
+    /// a 5xx), look for the instance with ``list_instances`` before starting
+    /// over with a fresh code.
     #[pyo3(signature = (element, code, name, api_key, api_secret, callback_url, *, tags=None, filter_response_nulls=None, events=None, configuration=None))]
     #[allow(clippy::too_many_arguments)]
     fn create_instance(
@@ -280,9 +226,10 @@ impl Client {
     ) -> PyResult<Instance> {
         let code = match code.downcast::<Grant>() {
             Ok(grant) => grant.get().code.clone(),
-            Err(_) => Secret::new(code.extract::<String>().map_err(|_| {
-                pyo3::exceptions::PyTypeError::new_err("code must be a str or a Grant")
-            })?),
+            Err(_) => Secret::new(
+                code.extract::<String>()
+                    .map_err(|_| PyTypeError::new_err("code must be a str or a Grant"))?,
+            ),
         };
         let mut request =
             CreateInstanceRequest::new(element, code, name, api_key, api_secret, callback_url);
@@ -319,7 +266,10 @@ impl Client {
             .map_err(|e| errors::to_py(py, e))
     }
 
-    fn __repr__(&self) -> String {
-        format!("Client(base_url={})", py_str(self.inner.base_url()))
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Client(base_url={})",
+            repr(py, self.inner.base_url())?
+        ))
     }
 }

@@ -1,13 +1,41 @@
-//! JSON values between Python and Rust, through the standard `json` module
-//! (so Python sees exactly the types `json.loads` produces).
+//! JSON values between Python and Rust: built directly as the objects
+//! `json.loads` would produce (dict, list, str, int, float, bool, None), and
+//! read back through the standard `json` module, whose rules callers know.
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
 use serde_json::Value;
 
-/// A JSON value as Python objects (dict, list, str, int, float, bool, None).
+/// A JSON value as new Python objects (dict, list, str, int, float, bool, None).
 pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    py.import("json")?
-        .call_method1("loads", (value.to_string(),))
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => b.into_pyobject(py)?.to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => s.into_pyobject(py)?.into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (key, item) in map {
+                dict.set_item(key, to_py(py, item)?)?;
+            }
+            dict.into_any()
+        }
+    })
 }
 
 /// A Python object as a JSON value; `field` names the argument in errors.

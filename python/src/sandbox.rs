@@ -1,11 +1,10 @@
 //! `Sandbox`: the platform and vendor emulator, as a Python context manager.
 
 use crate::errors;
-use crate::types::{py_str, OAuthUrl};
+use crate::types::{repr, OAuthUrl};
 use elements_auth_sandbox::SandboxOptions;
 use pyo3::prelude::*;
-
-use std::time::Duration;
+use pyo3::types::{PyDict, PyTuple};
 
 /// An in-process emulator of the platform API and a vendor's consent page,
 /// on 127.0.0.1, for testing your integration offline.
@@ -42,17 +41,11 @@ impl Sandbox {
         user_secret: Option<String>,
         organization_secret: Option<String>,
     ) -> PyResult<Self> {
-        let code_ttl = Duration::try_from_secs_f64(code_ttl).map_err(|_| {
-            errors::invalid(
-                py,
-                "code_ttl",
-                "must be a finite, non-negative number of seconds",
-            )
-        })?;
         let options = SandboxOptions {
             port,
             auto_consent,
-            code_ttl,
+            code_ttl: elements_auth::seconds("code_ttl", code_ttl)
+                .map_err(|e| errors::to_py(py, e))?,
             user_secret,
             organization_secret,
         };
@@ -61,26 +54,15 @@ impl Sandbox {
             .map_err(|e| errors::sandbox(py, e))
     }
 
-    /// Starts a sandbox: the same as ``Sandbox(...)``, spelled as in the Node
-    /// and C APIs (``Sandbox.start``, ``ea_sandbox_start``).
+    /// ``Sandbox(**options)``, spelled as in the Node and C APIs
+    /// (``Sandbox.start``, ``ea_sandbox_start``).
     #[staticmethod]
-    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None))]
-    fn start(
-        py: Python<'_>,
-        auto_consent: bool,
-        port: u16,
-        code_ttl: f64,
-        user_secret: Option<String>,
-        organization_secret: Option<String>,
-    ) -> PyResult<Self> {
-        Sandbox::new(
-            py,
-            auto_consent,
-            port,
-            code_ttl,
-            user_secret,
-            organization_secret,
-        )
+    #[pyo3(signature = (**options))]
+    fn start<'py>(
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        py.get_type::<Sandbox>().call((), options)
     }
 
     /// ``http://127.0.0.1:{port}/elements/api-v2``: the ``base_url`` to give a ``Client``.
@@ -119,9 +101,9 @@ impl Sandbox {
     fn client<'py>(
         &self,
         py: Python<'py>,
-        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+        options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let kwargs = pyo3::types::PyDict::new(py);
+        let kwargs = PyDict::new(py);
         kwargs.set_item("base_url", self.inner.base_url())?;
         kwargs.set_item("user_secret", self.inner.user_secret())?;
         kwargs.set_item("organization_secret", self.inner.organization_secret())?;
@@ -166,8 +148,7 @@ impl Sandbox {
     /// ``method``, ``path``, ``rawQuery``, ``query`` (list of [name, value]),
     /// ``headers`` (lower-case names) and ``body`` (text). They carry secrets.
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?
-            .call_method1("loads", (self.inner.requests_json(),))
+        crate::json::to_py(py, &self.inner.requests_value())
     }
 
     /// The instances the sandbox holds, as the platform's JSON dicts.
@@ -189,12 +170,15 @@ impl Sandbox {
     }
 
     #[pyo3(signature = (*_exc))]
-    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+    fn __exit__(&self, py: Python<'_>, _exc: &Bound<'_, PyTuple>) -> bool {
         self.stop(py);
         false
     }
 
-    fn __repr__(&self) -> String {
-        format!("Sandbox(base_url={})", py_str(&self.inner.base_url()))
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Sandbox(base_url={})",
+            repr(py, self.inner.base_url())?
+        ))
     }
 }

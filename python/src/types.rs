@@ -5,6 +5,7 @@ use crate::errors;
 use elements_auth::Secret;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
+use pyo3::IntoPyObjectExt;
 
 /// Where to send the user (step 1), and the state to expect back.
 ///
@@ -46,13 +47,13 @@ impl OAuthUrl {
         }
     }
 
-    fn __repr__(&self) -> String {
-        format!(
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
             "OAuthUrl(element={}, oauth_url={}, state={})",
-            py_str(&self.element),
-            py_str(&self.oauth_url),
-            py_str(&self.state)
-        )
+            repr(py, &self.element)?,
+            repr(py, &self.oauth_url)?,
+            repr(py, &self.state)?
+        ))
     }
 
     fn __str__(&self) -> String {
@@ -91,8 +92,11 @@ impl Grant {
         self.code.expose()
     }
 
-    fn __repr__(&self) -> String {
-        format!("Grant(code='***', state={})", py_str(&self.state))
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Grant(code='***', state={})",
+            repr(py, &self.state)?
+        ))
     }
 }
 
@@ -235,11 +239,11 @@ impl Events {
             .transpose()
     }
 
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let mut out = format!(
             "Events(vendor_type={}, callback_url={}",
-            py_str(self.inner.vendor_type.as_str()),
-            py_str(&self.inner.callback_url)
+            repr(py, self.inner.vendor_type.as_str())?,
+            repr(py, &self.inner.callback_url)?
         );
         if self.inner.signature_key.is_some() {
             out.push_str(", signature_key='***'");
@@ -251,7 +255,7 @@ impl Events {
             out.push_str(", poller_configuration={...}");
         }
         out.push(')');
-        out
+        Ok(out)
     }
 }
 
@@ -331,21 +335,16 @@ impl Instance {
         self.inner.id as u64
     }
 
-    fn __repr__(&self) -> String {
-        format!(
-            "Instance(id={}, name={}, element_key={}, tags=[{}], valid={}, disabled={}, token='***')",
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Instance(id={}, name={}, element_key={}, tags={}, valid={}, disabled={}, token='***')",
             self.inner.id,
-            py_str(&self.inner.name),
-            py_str(&self.inner.element_key),
-            self.inner
-                .tags
-                .iter()
-                .map(|t| py_str(t))
-                .collect::<Vec<_>>()
-                .join(", "),
-            py_bool(self.inner.valid),
-            py_bool(self.inner.disabled),
-        )
+            repr(py, &self.inner.name)?,
+            repr(py, &self.inner.element_key)?,
+            repr(py, &self.inner.tags)?,
+            repr(py, self.inner.valid)?,
+            repr(py, self.inner.disabled)?,
+        ))
     }
 }
 
@@ -411,37 +410,7 @@ fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     })
 }
 
-/// A Python string literal for `value`, as `repr(str)` writes it.
-pub(crate) fn py_str(value: &str) -> String {
-    let quote = if value.contains('\'') && !value.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push(quote);
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
-pub(crate) fn py_bool(value: bool) -> &'static str {
-    if value {
-        "True"
-    } else {
-        "False"
-    }
+/// `repr(value)` as Python writes it, for the `__repr__` of the classes here.
+pub(crate) fn repr<'py, T: IntoPyObject<'py>>(py: Python<'py>, value: T) -> PyResult<String> {
+    Ok(value.into_bound_py_any(py)?.repr()?.to_string())
 }
