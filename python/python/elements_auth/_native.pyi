@@ -3,12 +3,15 @@
 from collections.abc import Iterable, Mapping, Sequence
 from os import PathLike
 from types import TracebackType
-from typing import Any, Final, Optional, Union, final
+from typing import Any, Final, Literal, Optional, TypedDict, Union, final
+
+from typing_extensions import Unpack
 
 __all__ = [
     "__version__",
     "SIGNATURE_HEADER",
     "ERROR_KINDS",
+    "ERROR_FIELDS",
     "Client",
     "OAuthUrl",
     "Grant",
@@ -26,9 +29,31 @@ SIGNATURE_HEADER: Final[str]
 """The header that carries an event's signature: ``Elements-Webhook-Signature``."""
 ERROR_KINDS: Final[list[str]]
 """Every error kind, in the order shared by all languages."""
+ERROR_FIELDS: Final[tuple[str, ...]]
+"""The details every exception carries as attributes (the core's ``ErrorDetails::FIELD_NAMES``)."""
 
 _Pairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 _Body = Union[bytes, bytearray, memoryview, str]
+_Environment = Literal["production", "staging", "sap-us2"]
+_VendorType = Literal["polling", "webhook"]
+# ``slow:<ms>`` and ``status:<code>`` carry a number, so any str is accepted.
+_FaultMode = Union[Literal["drop", "badjson", "huge"], str]
+
+class _ClientOptions(TypedDict, total=False):
+    """The keyword arguments of ``Client(...)``, for the calls that pass them on."""
+
+    base_url: Optional[str]
+    environment: Optional[_Environment]
+    user_secret: Optional[str]
+    organization_secret: Optional[str]
+    timeout: Optional[float]
+    user_agent: Optional[str]
+    ca_file: Optional[Union[str, PathLike[str]]]
+    proxy: Optional[str]
+    max_retries: Optional[int]
+    max_retry_delay: Optional[float]
+    retry_base_delay: Optional[float]
+    response_limit: Optional[int]
 
 @final
 class OAuthUrl:
@@ -69,7 +94,7 @@ class Events:
 
     def __new__(
         cls,
-        vendor_type: str,
+        vendor_type: _VendorType,
         callback_url: str,
         *,
         signature_key: Optional[str] = None,
@@ -90,7 +115,7 @@ class Events:
     def webhook(callback_url: str, *, signature_key: Optional[str] = None) -> Events:
         """Webhook events: the vendor calls the platform back."""
     @property
-    def vendor_type(self) -> str:
+    def vendor_type(self) -> _VendorType:
         """``"polling"`` or ``"webhook"``."""
     @property
     def callback_url(self) -> str:
@@ -144,37 +169,23 @@ class Client:
         cls,
         *,
         base_url: Optional[str] = None,
-        environment: Optional[str] = None,
+        environment: Optional[_Environment] = None,
         user_secret: Optional[str] = None,
         organization_secret: Optional[str] = None,
-        timeout: float = 30.0,
+        timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
         ca_file: Optional[Union[str, PathLike[str]]] = None,
         proxy: Optional[str] = None,
-        max_retries: int = 2,
-        max_retry_delay: float = 10.0,
-        retry_base_delay: float = 0.2,
-        response_limit: int = 10485760,
+        max_retries: Optional[int] = None,
+        max_retry_delay: Optional[float] = None,
+        retry_base_delay: Optional[float] = None,
+        response_limit: Optional[int] = None,
+        from_env: bool = False,
     ) -> Client:
-        """A client for ``base_url`` or ``environment`` (production by default)."""
+        """A client for ``base_url`` or ``environment`` (production by default); ``None`` means the default."""
     @classmethod
-    def from_env(
-        cls,
-        *,
-        base_url: Optional[str] = None,
-        environment: Optional[str] = None,
-        user_secret: Optional[str] = None,
-        organization_secret: Optional[str] = None,
-        timeout: float = 30.0,
-        user_agent: Optional[str] = None,
-        ca_file: Optional[Union[str, PathLike[str]]] = None,
-        proxy: Optional[str] = None,
-        max_retries: int = 2,
-        max_retry_delay: float = 10.0,
-        retry_base_delay: float = 0.2,
-        response_limit: int = 10485760,
-    ) -> Client:
-        """A client configured from ``ELEMENTS_*`` variables; keyword arguments override them."""
+    def from_env(cls, **options: Unpack[_ClientOptions]) -> Client:
+        """``Client(from_env=True, **options)``: ``ELEMENTS_*`` variables first, keyword arguments override them."""
     @property
     def base_url(self) -> str:
         """The API base URL this client talks to."""
@@ -236,7 +247,7 @@ class Sandbox:
         user_secret: Optional[str] = None,
         organization_secret: Optional[str] = None,
     ) -> Sandbox:
-        """Starts a sandbox: the same as ``Sandbox(...)``, spelled as in Node and C."""
+        """``Sandbox(**options)``, spelled as in Node and C."""
     @property
     def base_url(self) -> str:
         """``http://127.0.0.1:{port}/elements/api-v2``: the ``base_url`` to give a ``Client``."""
@@ -252,13 +263,13 @@ class Sandbox:
     @property
     def auto_consent(self) -> bool:
         """Whether the vendor page redirects without showing the consent form."""
-    def client(self, **options: Any) -> Client:
+    def client(self, **options: Unpack[_ClientOptions]) -> Client:
         """A ``Client`` for this sandbox; keyword arguments are passed on."""
     def approve(self, oauth_url: Union[str, OAuthUrl]) -> str:
         """Plays the user clicking Allow: returns the callback URL with a code."""
     def deny(self, oauth_url: Union[str, OAuthUrl]) -> str:
         """Plays the user clicking Deny: returns the callback URL with ``error=access_denied``."""
-    def inject_fault(self, mode: str, count: int = 1) -> None:
+    def inject_fault(self, mode: _FaultMode, count: int = 1) -> None:
         """Queues ``slow:<ms>``, ``status:<code>``, ``drop``, ``badjson`` or ``huge``."""
     def clear_faults(self) -> None:
         """Removes every queued fault."""
