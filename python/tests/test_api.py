@@ -41,3 +41,22 @@ def test_classes_present_as_elements_auth() -> None:
 def test_version() -> None:
     assert elements_auth.__version__.count(".") == 2
     assert elements_auth.SIGNATURE_HEADER == "Elements-Webhook-Signature"
+
+
+def test_reprs_quote_like_python(sandbox: elements_auth.Sandbox) -> None:
+    tricky = "it's \"quoted\"\n\\ é"
+    url = elements_auth.OAuthUrl(tricky, "https://v.example/a?b=c", "st'ate")
+    assert repr(url) == f"OAuthUrl(element={tricky!r}, oauth_url='https://v.example/a?b=c', state=\"st'ate\")"
+    assert repr(elements_auth.Grant("secret-code", tricky)) == f"Grant(code='***', state={tricky!r})"
+    events = elements_auth.Events.polling("https://e.example/x", signature_key="k-1234", refresh_interval=3)
+    assert repr(events) == (
+        "Events(vendor_type='polling', callback_url='https://e.example/x', signature_key='***', refresh_interval=3)"
+    )
+    client = sandbox.client()
+    url = client.oauth_url("dropbox", "key", "secret", "https://app.example/cb")
+    grant = elements_auth.parse_callback(sandbox.approve(url), url.state)
+    instance = client.create_instance("dropbox", grant, tricky, "key", "secret", "https://app.example/cb", tags=["a'b", "c"])
+    assert repr(instance) == (
+        f"Instance(id={instance.id}, name={tricky!r}, element_key='dropbox', tags=[\"a'b\", 'c'], "
+        "valid=True, disabled=False, token='***')"
+    )

@@ -240,3 +240,83 @@ def test_errors_pickle_with_their_attributes(sandbox: Sandbox) -> None:
         assert repr(copy) == repr(err)
         assert copy.__dict__ == err.__dict__
     assert isinstance(pickle.loads(pickle.dumps(errors[1])), TimeoutError)
+
+
+def test_a_create_that_timed_out_is_not_retryable(sandbox: Sandbox, client: Client) -> None:
+    grant = grant_for(client, sandbox)
+    slow = no_retry_client(sandbox, timeout=0.3)
+    before = len(sandbox.requests())
+    sandbox.inject_fault("slow:1500", 1)
+    with pytest.raises(RequestTimeoutError) as info:
+        slow.create_instance("concur", grant, "n", API_KEY, API_SECRET, CALLBACK)
+    err = info.value
+    assert err.retryable is False
+    assert err.may_have_reached_server is True
+    assert err.operation == "create_instance"
+    # The advice names Python's own call, never another language's.
+    assert "list_instances()" in str(err)
+    assert "listInstances" not in str(err) and "listInstances" not in err.message
+    assert "ea_client_" not in str(err)
+    assert len(sandbox.requests()) == before + 1
+
+
+def test_a_5xx_on_create_is_not_retryable(sandbox: Sandbox, client: Client) -> None:
+    grant = grant_for(client, sandbox)
+    sandbox.inject_fault("status:503", 1)
+    with pytest.raises(ApiError) as info:
+        client.create_instance("concur", grant, "n", API_KEY, API_SECRET, CALLBACK)
+    err = info.value
+    assert err.status == 503
+    assert err.retryable is False
+    assert err.may_have_reached_server is True
+    assert err.operation == "create_instance"
+
+
+def test_a_503_on_list_instances_is_retryable(sandbox: Sandbox) -> None:
+    client = no_retry_client(sandbox)
+    sandbox.inject_fault("status:503", 1)
+    with pytest.raises(ApiError) as info:
+        client.list_instances()
+    err = info.value
+    assert err.status == 503
+    assert err.retryable is True
+    assert err.operation == "list_instances"
+    assert len(sandbox.requests()) == 1
+    # Retrying it, as retryable says, succeeds.
+    assert client.list_instances() == []
+
+
+def test_a_401_is_not_retryable(sandbox: Sandbox) -> None:
+    client = Client(base_url=sandbox.base_url, user_secret="wrong-user", organization_secret="wrong-org")
+    with pytest.raises(ApiError) as info:
+        client.list_instances()
+    err = info.value
+    assert err.status == 401
+    assert err.retryable is False
+    assert err.may_have_reached_server is False
+    assert err.operation == "list_instances"
+    # Not retried by the client either: one request only.
+    assert len(sandbox.requests()) == 1
+
+
+def test_details_that_do_not_apply_are_none(client: Client) -> None:
+    with pytest.raises(InvalidInputError) as info:
+        client.oauth_url("concur", "", API_SECRET, CALLBACK)
+    err = info.value
+    assert (err.status, err.request_id, err.provider_message, err.operation) == (None, None, None, None)
+    assert (err.error, err.description, err.uri) == (None, None, None)
+    assert err.retryable is False and err.may_have_reached_server is False
+    denied = AuthorizationDeniedError("text", error="access_denied")
+    assert (denied.message, denied.field, denied.status, denied.retryable) == ("text", None, None, False)
+    with pytest.raises(TypeError):
+        ApiError("text", colour="blue")
+
+
+def test_a_refused_connection_is_retryable() -> None:
+    sb = Sandbox()
+    client = sb.client(max_retries=0)
+    sb.stop()
+    with pytest.raises(TransportError) as info:
+        client.list_instances()
+    assert info.value.retryable is True
+    assert info.value.operation == "list_instances"

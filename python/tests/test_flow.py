@@ -162,7 +162,7 @@ def test_events_class() -> None:
     assert webhook.vendor_type == "webhook" and webhook.has_signature_key
     assert Events("webhook", "https://x.example/e").vendor_type == "webhook"
     with pytest.raises(elements_auth.InvalidInputError) as info:
-        Events("push", "https://x.example/e")
+        Events("push", "https://x.example/e")  # type: ignore[arg-type]
     assert info.value.field == "events.vendor_type"
     with pytest.raises(elements_auth.InvalidInputError) as info:
         Events.polling("https://x.example/e", poller_configuration={"a": object()})

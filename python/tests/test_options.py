@@ -139,7 +139,8 @@ def test_secrets_and_user_agent_reach_the_headers(sandbox: Sandbox) -> None:
     assert headers["authorization"] == f"User {USER_SECRET}, Organization {ORG_SECRET}"
     agent = headers["user-agent"]
     assert agent.startswith("elements-auth/")
-    assert f"python/{sys.version_info.major}.{sys.version_info.minor}" in agent
+    python = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    assert agent == f"elements-auth/{elements_auth.__version__} (python {python}) my-app/1.2"
     assert agent.endswith(" my-app/1.2")
 
 
@@ -164,7 +165,7 @@ def test_environment_presets() -> None:
     assert Client(environment="staging").base_url == "https://staging.cloud-elements.com/elements/api-v2"
     assert "openconnectors.us2" in Client(environment="sap-us2").base_url
     with pytest.raises(elements_auth.InvalidInputError) as info:
-        Client(environment="moon")
+        Client(environment="moon")  # type: ignore[arg-type]
     assert info.value.field == "environment"
     with pytest.raises(elements_auth.InvalidInputError) as info:
         Client(environment="staging", base_url="https://api.example.com/elements/api-v2")
@@ -184,6 +185,42 @@ def test_from_env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
     assert last_request(sandbox, "GET", "/instances")["headers"]["authorization"].startswith("User ")
 
 
+def test_from_env_with_an_explicit_environment(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An explicit environment replaces ELEMENTS_BASE_URL instead of clashing with it.
+    monkeypatch.setenv("ELEMENTS_BASE_URL", sandbox.base_url)
+    monkeypatch.setenv("ELEMENTS_USER_SECRET", USER_SECRET)
+    staging = Client.from_env(environment="staging")
+    assert staging.base_url == "https://staging.cloud-elements.com/elements/api-v2"
+    # Without it, the variable applies; an explicit base_url wins over it too.
+    assert Client.from_env().base_url == sandbox.base_url
+    assert Client(from_env=True).base_url == sandbox.base_url
+    other = "https://api.example.com/elements/api-v2"
+    assert Client.from_env(base_url=other).base_url == other
+    # The plain constructor does not read the environment.
+    assert Client().base_url == "https://api.cloud-elements.com/elements/api-v2"
+    with pytest.raises(TypeError):
+        Client.from_env(from_env=False)  # type: ignore[call-arg]
+
+
+def test_none_means_the_default(sandbox: Sandbox) -> None:
+    client = Client(
+        base_url=sandbox.base_url,
+        user_secret=USER_SECRET,
+        organization_secret=ORG_SECRET,
+        timeout=None,
+        max_retries=None,
+        max_retry_delay=None,
+        retry_base_delay=None,
+        response_limit=None,
+        user_agent=None,
+        ca_file=None,
+        proxy=None,
+    )
+    assert client.list_instances() == []
+    agent = last_request(sandbox, "GET", "/instances")["headers"]["user-agent"]
+    assert agent.endswith(")"), agent
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
@@ -196,6 +233,10 @@ def test_from_env(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
         ({"organization_secret": ""}, "organization_secret"),
         ({"user_agent": "bad\nagent"}, "user_agent"),
         ({"ca_file": "/nonexistent/ca.pem"}, "ca_file"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": 2**40}, "max_retries"),
+        ({"response_limit": -1}, "response_limit"),
+        ({"response_limit": 0}, "response_limit"),
     ],
 )
 def test_client_options_are_checked(kwargs: dict[str, Any], field: str) -> None:
