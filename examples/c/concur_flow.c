@@ -6,8 +6,9 @@
  *   LD_LIBRARY_PATH=$HOME/.local/lib ./concur_flow
  *
  * Against the real platform, build the client from ea_client_options_from_env
- * (ELEMENTS_USER_SECRET, ELEMENTS_ORGANIZATION_SECRET) and send the user to
- * the URL instead of calling ea_sandbox_approve. */
+ * (ELEMENTS_USER_SECRET, ELEMENTS_ORGANIZATION_SECRET) instead of
+ * ea_sandbox_client_options, and send the user to the URL instead of calling
+ * ea_sandbox_approve. */
 #include <elements_auth.h>
 #include <stdio.h>
 
@@ -18,6 +19,8 @@ static int fail(const char *step, ea_error *err) {
   fprintf(stderr, "%s failed: %s [%s]\n", step, ea_error_message(err), ea_result_name(ea_error_kind(err)));
   if (ea_error_status(err)) fprintf(stderr, "  HTTP %u, request id %s\n", ea_error_status(err),
                                     ea_error_request_id(err) ? ea_error_request_id(err) : "-");
+  /* retryable: the same call may simply be made again (never a create that may have happened) */
+  if (ea_error_retryable(err)) fprintf(stderr, "  %s may be retried\n", ea_error_operation(err));
   ea_error_free(err);
   return 1;
 }
@@ -40,10 +43,8 @@ int main(void) {
   if (ea_sandbox_start(false, 0, &sandbox, &err) != EA_OK) { status = fail("sandbox", err); goto done; }
   printf("sandbox:  %s\n", ea_sandbox_base_url(sandbox));
 
-  if (ea_client_options_new(&opts, &err) != EA_OK ||
-      ea_client_options_set_base_url(opts, ea_sandbox_base_url(sandbox), &err) != EA_OK ||
-      ea_client_options_set_user_secret(opts, ea_sandbox_user_secret(sandbox), &err) != EA_OK ||
-      ea_client_options_set_organization_secret(opts, ea_sandbox_organization_secret(sandbox), &err) != EA_OK ||
+  /* Options with the sandbox's base URL and secrets already set. */
+  if (ea_sandbox_client_options(sandbox, &opts, &err) != EA_OK ||
       ea_client_options_set_timeout_ms(opts, 10000, &err) != EA_OK ||
       ea_client_options_set_user_agent(opts, "concur-flow-example", &err) != EA_OK ||
       ea_client_new(opts, &client, &err) != EA_OK) { status = fail("client", err); goto done; }

@@ -59,4 +59,5 @@ void test_flow(void);
 void test_errors(void);
 void test_nulls(void);
 void test_threads(void);
+void test_sandbox(void);
 #endif

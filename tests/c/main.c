@@ -38,7 +38,8 @@ int contains(const char *haystack, const char *needle) {
 static int leaks_secret(const ea_error *err, const char *secret) {
   const char *texts[] = {ea_error_message(err), ea_error_request_id(err), ea_error_provider_message(err),
                          ea_error_field(err), ea_error_oauth_error(err),
-                         ea_error_oauth_error_description(err), ea_error_oauth_error_uri(err)};
+                         ea_error_oauth_error_description(err), ea_error_oauth_error_uri(err),
+                         ea_error_operation(err)};
   for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
     if (contains(texts[i], secret)) return 1;
   return 0;
@@ -128,6 +129,7 @@ int main(int argc, char **argv) {
   test_vectors();
   test_flow();
   test_errors();
+  test_sandbox();
   test_nulls();
   test_threads();
   return summary();

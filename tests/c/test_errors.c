@@ -52,7 +52,19 @@ static char *fresh_code(const fixture *f) {
   return code;
 }
 
-/* Runs a create under `fault`, expecting `want`; checks secrets stay out. */
+/* True when every "list_instances()" in `message` is the C call
+ * "ea_client_list_instances()", never another language's method. */
+static int names_only_c_calls(const char *message) {
+  static const char bare[] = "list_instances()", prefix[] = "ea_client_";
+  const size_t n = sizeof prefix - 1;
+  if (!message) return 0;
+  for (const char *p = strstr(message, bare); p; p = strstr(p + 1, bare))
+    if ((size_t)(p - message) < n || strncmp(p - n, prefix, n) != 0) return 0;
+  return 1;
+}
+
+/* Runs a create under `fault`, expecting `want`; checks secrets stay out. A
+ * create is never retryable once it failed after being sent. */
 static void create_under_fault(const char *name, const char *fault, ea_result want, int may_have_reached) {
   case_begin(name);
   fixture f = setup();
@@ -65,6 +77,10 @@ static void create_under_fault(const char *name, const char *fault, ea_result wa
   ea_result rc = ea_client_create_instance(c, req, &inst, &err);
   CHECK(inst == NULL);
   if (may_have_reached >= 0) CHECK(ea_error_may_have_reached_server(err) == (may_have_reached != 0));
+  CHECK(!ea_error_retryable(err));
+  CHECK_STR(ea_error_operation(err), "create_instance");
+  if (may_have_reached > 0) CHECK(contains(ea_error_message(err), "ea_client_list_instances()"));
+  CHECK(names_only_c_calls(ea_error_message(err)));
   const char *secrets[] = {API_SECRET, code, ea_sandbox_user_secret(f.sb), ea_sandbox_organization_secret(f.sb), NULL};
   EXPECT_ERR_S(rc, err, want, NULL, secrets);
   ea_instance_request_free(req);
@@ -73,8 +89,8 @@ static void create_under_fault(const char *name, const char *fault, ea_result wa
   case_end();
 }
 
-/* Runs a GET (list) under `fault`, expecting `want`. */
-static void list_under_fault(const char *name, const char *fault, ea_result want, uint16_t status) {
+/* Runs a GET (list) under `fault`, expecting `want` and whether repeating it may help. */
+static void list_under_fault(const char *name, const char *fault, ea_result want, uint16_t status, int retryable) {
   case_begin(name);
   fixture f = setup();
   inject(&f, fault, 1);
@@ -84,6 +100,9 @@ static void list_under_fault(const char *name, const char *fault, ea_result want
   ea_result rc = ea_client_list_instances(c, &list, &err);
   CHECK(list == NULL);
   CHECK(ea_error_status(err) == status);
+  CHECK(ea_error_retryable(err) == (retryable != 0));
+  CHECK_STR(ea_error_operation(err), "list_instances");
+  CHECK(!contains(ea_error_message(err), "list_instances()"));
   const char *secrets[] = {ea_sandbox_user_secret(f.sb), ea_sandbox_organization_secret(f.sb), NULL};
   EXPECT_ERR_S(rc, err, want, NULL, secrets);
   /* the fault was used up: the next call succeeds */
@@ -96,13 +115,14 @@ static void list_under_fault(const char *name, const char *fault, ea_result want
 
 static void faults(void) {
   create_under_fault("faults: create times out (slow:1000, 300 ms timeout)", "slow:1000", EA_ERR_TIMEOUT, 1);
-  create_under_fault("faults: create answered 500", "status:500", EA_ERR_API, 0);
+  create_under_fault("faults: create answered 500", "status:500", EA_ERR_API, 1);
   create_under_fault("faults: create connection dropped", "drop", EA_ERR_TRANSPORT, 1);
-  create_under_fault("faults: create answered bad JSON", "badjson", EA_ERR_DECODE, 0);
-  list_under_fault("faults: list answered 503", "status:503", EA_ERR_API, 503);
-  list_under_fault("faults: list connection dropped", "drop", EA_ERR_TRANSPORT, 0);
-  list_under_fault("faults: list times out", "slow:1000", EA_ERR_TIMEOUT, 0);
-  list_under_fault("faults: list answered bad JSON", "badjson", EA_ERR_DECODE, 0);
+  create_under_fault("faults: create answered bad JSON", "badjson", EA_ERR_DECODE, 1);
+  list_under_fault("faults: list answered 503", "status:503", EA_ERR_API, 503, 1);
+  list_under_fault("faults: list connection dropped", "drop", EA_ERR_TRANSPORT, 0, 1);
+  list_under_fault("faults: list times out", "slow:1000", EA_ERR_TIMEOUT, 0, 1);
+  list_under_fault("faults: list answered bad JSON", "badjson", EA_ERR_DECODE, 0, 0);
+  list_under_fault("faults: list answered 400", "status:400", EA_ERR_API, 400, 0);
 
   case_begin("faults: a GET is retried past a dropped connection");
   fixture f = setup();
@@ -338,6 +358,96 @@ static void utf8(void) {
   EXPECT_ERR(ea_sandbox_deny(sb, BAD_UTF8, &s, &err), err, EA_ERR_INVALID_INPUT, "oauth_url");
   EXPECT_ERR(ea_sandbox_inject_fault(sb, BAD_UTF8, 1, &err), err, EA_ERR_INVALID_INPUT, "mode");
   ea_sandbox_free(sb);
+  ea_sandbox_options *sopts = NULL;
+  ea_sandbox_options_new(&sopts, NULL);
+  EXPECT_ERR(ea_sandbox_options_set_user_secret(sopts, BAD_UTF8, &err), err, EA_ERR_INVALID_INPUT, "user_secret");
+  EXPECT_ERR(ea_sandbox_options_set_organization_secret(sopts, BAD_UTF8, &err), err, EA_ERR_INVALID_INPUT,
+             "organization_secret");
+  ea_sandbox_options_free(sopts);
+  case_end();
+}
+
+/* The cases issue 9 names: what retryable, may_have_reached_server and the
+ * operation say after a create and a list, and that the advice names the C call. */
+static void retryable(void) {
+  case_begin("retryable: a create past the timeout (slow:1500, 300 ms) may have happened, is not retryable");
+  fixture f = setup();
+  char *code = fresh_code(&f);
+  ea_instance_request *req = concur_request(code);
+  inject(&f, "slow:1500", 1);
+  ea_instance *inst = NULL;
+  ea_error *err = NULL;
+  ea_result rc = ea_client_create_instance(f.client, req, &inst, &err);
+  CHECK(inst == NULL);
+  CHECK(!ea_error_retryable(err));
+  CHECK(ea_error_may_have_reached_server(err));
+  CHECK_STR(ea_error_operation(err), "create_instance");
+  CHECK(contains(ea_error_message(err), "300ms"));
+  CHECK(contains(ea_error_message(err), "ea_client_list_instances()"));
+  CHECK(names_only_c_calls(ea_error_message(err)));
+  const char *secrets[] = {API_SECRET, code, ea_sandbox_user_secret(f.sb), ea_sandbox_organization_secret(f.sb), NULL};
+  EXPECT_ERR_S(rc, err, EA_ERR_TIMEOUT, NULL, secrets);
+  ea_instance_request_free(req);
+  free(code);
+  teardown(f);
+  case_end();
+
+  case_begin("retryable: status:503 on a create is not retryable");
+  f = setup();
+  code = fresh_code(&f);
+  req = concur_request(code);
+  inject(&f, "status:503", 1);
+  err = NULL;
+  rc = ea_client_create_instance(f.ok, req, &inst, &err);
+  CHECK(ea_error_status(err) == 503);
+  CHECK(!ea_error_retryable(err));
+  CHECK(ea_error_may_have_reached_server(err));
+  CHECK_STR(ea_error_operation(err), "create_instance");
+  CHECK(names_only_c_calls(ea_error_message(err)));
+  EXPECT_ERR(rc, err, EA_ERR_API, NULL);
+  ea_instance_request_free(req);
+  free(code);
+  teardown(f);
+  case_end();
+
+  case_begin("retryable: status:503 on a list with max_retries 0 is retryable");
+  f = setup();
+  inject(&f, "status:503", 1);
+  ea_instance_list *list = NULL;
+  err = NULL;
+  rc = ea_client_list_instances(f.ok, &list, &err);
+  CHECK(list == NULL);
+  CHECK(ea_error_status(err) == 503);
+  CHECK(ea_error_retryable(err));
+  CHECK_STR(ea_error_operation(err), "list_instances");
+  EXPECT_ERR(rc, err, EA_ERR_API, NULL);
+  /* and it was: the same call now succeeds */
+  err = NULL;
+  report_unexpected(ea_client_list_instances(f.ok, &list, &err), err, __FILE__, __LINE__);
+  ea_instance_list_free(list);
+  teardown(f);
+  case_end();
+
+  case_begin("retryable: errors outside a call have no operation and are not retryable");
+  err = NULL;
+  ea_grant *grant = NULL;
+  rc = ea_parse_callback("code=c&state=x", "s", &grant, &err);
+  CHECK(ea_error_operation(err) == NULL);
+  CHECK(!ea_error_retryable(err));
+  EXPECT_ERR(rc, err, EA_ERR_STATE_MISMATCH, NULL);
+  ea_client_options *opts = NULL;
+  ea_client *c = NULL;
+  ea_client_options_new(&opts, NULL);
+  ea_client_options_set_max_retry_delay_ms(opts, 7200000, NULL);
+  err = NULL;
+  rc = ea_client_new(opts, &c, &err);
+  /* a duration is named the C way in the message, the core's way in the field */
+  CHECK(contains(ea_error_message(err), "max_retry_delay_ms"));
+  CHECK(ea_error_operation(err) == NULL);
+  CHECK(!ea_error_retryable(err));
+  EXPECT_ERR(rc, err, EA_ERR_INVALID_INPUT, "max_retry_delay");
+  CHECK(c == NULL);
+  ea_client_options_free(opts);
   case_end();
 }
 
@@ -346,4 +456,5 @@ void test_errors(void) {
   secrets_in_events();
   utf8();
   faults();
+  retryable();
 }

@@ -1,5 +1,7 @@
 /* The whole flow against the sandbox: URL, consent, callback, instance, and
  * the calls around it. */
+/* setenv/unsetenv, for the from_env case. */
+#define _POSIX_C_SOURCE 200809L
 #include "harness.h"
 #include "json.h"
 #include <stdlib.h>
@@ -57,7 +59,10 @@ static void full_flow(void) {
   CHECK_STR(json_str(cfg, "event.poller.refresh_interval"), "15");
   CHECK(contains(json_str(cfg, "event.poller.configuration"), "/hubs/expense/reports"));
   CHECK_STR(json_str(cfg, "concur.region"), "us");
-  CHECK(contains(json_str(json_get(last, "headers"), "user-agent"), "c c-tests"));
+  /* the core composes the User-Agent: the binding (c), then the caller's suffix */
+  char agent[128];
+  snprintf(agent, sizeof agent, "elements-auth/%s (c) c-tests", ea_version());
+  CHECK_STR(json_str(json_get(last, "headers"), "user-agent"), agent);
   json_free(body);
   json_free(reqs);
   ea_string_free(recorded);
@@ -192,6 +197,20 @@ static void misc(void) {
   CHECK_STR(ea_result_name(EA_ERR_INTERNAL), "internal");
   CHECK_STR(ea_result_name(-1), "unknown");
   CHECK_STR(ea_result_name(99), "unknown");
+  /* the core's kinds are 1.. (index + 1); this layer's own codes start at 100 */
+  CHECK(EA_ERR_INVALID_INPUT == 1 && EA_ERR_INVALID_SIGNATURE == 9);
+  for (int code = EA_ERR_INVALID_INPUT; code <= EA_ERR_INVALID_SIGNATURE; code++)
+    CHECK(strcmp(ea_result_name(code), "unknown") != 0);
+  CHECK_STR(ea_result_name(EA_ERR_SANDBOX), "sandbox");
+  CHECK_STR(ea_result_name(100), "sandbox");
+  CHECK_STR(ea_result_name(101), "internal");
+  CHECK_STR(ea_result_name(10), "unknown");
+  CHECK_STR(ea_result_name(11), "unknown");
+  CHECK_STR(ea_result_name(102), "unknown");
+  /* the header's version macros are the library's version */
+  char version[48];
+  snprintf(version, sizeof version, "%d.%d.%d", EA_VERSION_MAJOR, EA_VERSION_MINOR, EA_VERSION_PATCH);
+  CHECK_STR(ea_version(), version);
   ea_client_options *opts = NULL;
   ea_client *client = NULL;
   ea_error *err = NULL;
@@ -207,6 +226,7 @@ static void misc(void) {
   err = NULL;
   report_unexpected(ea_client_new(opts, &client, &err), err, __FILE__, __LINE__);
   CHECK(client != NULL);
+  CHECK_STR(ea_client_base_url(client), "https://api.openconnectors.us2.ext.hana.ondemand.com/elements/api-v2");
   ea_client_free(client);
   client = NULL;
   /* base_url and environment together are refused */
@@ -222,6 +242,33 @@ static void misc(void) {
   report_unexpected(ea_client_options_from_env(&opts, &err), err, __FILE__, __LINE__);
   CHECK(opts != NULL);
   ea_client_options_free(opts);
+  /* ELEMENTS_BASE_URL is read when the client is built; a setter overrides it */
+  setenv("ELEMENTS_BASE_URL", "https://env.example.com/elements/api-v2", 1);
+  opts = NULL;
+  ea_client_options_from_env(&opts, NULL);
+  err = NULL;
+  report_unexpected(ea_client_new(opts, &client, &err), err, __FILE__, __LINE__);
+  CHECK_STR(ea_client_base_url(client), "https://env.example.com/elements/api-v2");
+  ea_client_free(client);
+  client = NULL;
+  ea_client_options_set_environment(opts, "staging", NULL);
+  err = NULL;
+  report_unexpected(ea_client_new(opts, &client, &err), err, __FILE__, __LINE__);
+  CHECK_STR(ea_client_base_url(client), "https://staging.cloud-elements.com/elements/api-v2");
+  ea_client_free(client);
+  ea_client_options_free(opts);
+  unsetenv("ELEMENTS_BASE_URL");
+  /* without from_env the variable is not read */
+  setenv("ELEMENTS_BASE_URL", "https://env.example.com/elements/api-v2", 1);
+  opts = NULL;
+  client = NULL;
+  ea_client_options_new(&opts, NULL);
+  err = NULL;
+  report_unexpected(ea_client_new(opts, &client, &err), err, __FILE__, __LINE__);
+  CHECK_STR(ea_client_base_url(client), "https://api.cloud-elements.com/elements/api-v2");
+  ea_client_free(client);
+  ea_client_options_free(opts);
+  unsetenv("ELEMENTS_BASE_URL");
   case_end();
 }
 

@@ -45,6 +45,7 @@ static void nulls(void) {
   N("opts", ea_client_new, NULL, &c);
   N("out", ea_client_new, opts, NULL);
   CHECK(c == NULL);
+  CHECK(ea_client_base_url(NULL) == NULL);
 
   /* step 1 */
   ea_oauth_url_request *oreq = NULL;
@@ -161,7 +162,31 @@ static void nulls(void) {
   N("mode", ea_sandbox_inject_fault, sb, NULL, 1);
   N("sandbox", ea_sandbox_requests_json, NULL, &s);
   N("out", ea_sandbox_requests_json, sb, NULL);
+  N("sandbox", ea_sandbox_instances_json, NULL, &s);
+  N("out", ea_sandbox_instances_json, sb, NULL);
   CHECK(s == NULL);
+  ea_client_options *sopts_client = NULL;
+  N("sandbox", ea_sandbox_client_options, NULL, &sopts_client);
+  N("out", ea_sandbox_client_options, sb, NULL);
+  CHECK(sopts_client == NULL);
+  CHECK(!ea_sandbox_auto_consent(NULL));
+
+  /* sandbox options */
+  ea_sandbox_options *sopts = NULL;
+  N("out", ea_sandbox_options_new, NULL);
+  CHECK(sopts == NULL);
+  ea_sandbox_options_new(&sopts, NULL);
+  N("opts", ea_sandbox_options_set_port, NULL, 0);
+  N("opts", ea_sandbox_options_set_auto_consent, NULL, true);
+  N("opts", ea_sandbox_options_set_code_ttl_ms, NULL, 1000);
+  N("opts", ea_sandbox_options_set_user_secret, NULL, "u");
+  N("user_secret", ea_sandbox_options_set_user_secret, sopts, NULL);
+  N("opts", ea_sandbox_options_set_organization_secret, NULL, "o");
+  N("organization_secret", ea_sandbox_options_set_organization_secret, sopts, NULL);
+  N("opts", ea_sandbox_start_with, NULL, &sb2);
+  N("out", ea_sandbox_start_with, sopts, NULL);
+  CHECK(sb2 == NULL);
+  ea_sandbox_options_free(sopts);
   CHECK(ea_sandbox_base_url(NULL) == NULL);
   CHECK(ea_sandbox_port(NULL) == 0);
   CHECK(ea_sandbox_user_secret(NULL) == NULL);
@@ -180,6 +205,8 @@ static void nulls(void) {
   CHECK(ea_error_oauth_error_description(NULL) == NULL);
   CHECK(ea_error_oauth_error_uri(NULL) == NULL);
   CHECK(!ea_error_may_have_reached_server(NULL));
+  CHECK(!ea_error_retryable(NULL));
+  CHECK(ea_error_operation(NULL) == NULL);
 
   /* every *_free accepts NULL */
   ea_string_free(NULL);
@@ -194,6 +221,7 @@ static void nulls(void) {
   ea_instance_free(NULL);
   ea_instance_list_free(NULL);
   ea_sandbox_free(NULL);
+  ea_sandbox_options_free(NULL);
 
   ea_instance_request_free(ireq);
   ea_events_free(events);

@@ -17,8 +17,10 @@ static json_value *load(const char *name) {
   return doc;
 }
 
+/* The code of a core kind named in a vector: the kinds are EA_ERR_INVALID_INPUT
+ * .. EA_ERR_INVALID_SIGNATURE, contiguous; EA_OK for a name that is none of them. */
 static ea_result result_of(const char *kind) {
-  for (int code = 1; code <= 11; code++)
+  for (int code = EA_ERR_INVALID_INPUT; code <= EA_ERR_INVALID_SIGNATURE; code++)
     if (strcmp(ea_result_name(code), kind) == 0) return (ea_result)code;
   return EA_OK;
 }
