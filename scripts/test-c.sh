@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The C library's tests, as a C user gets the library:
 #   1. include/elements_auth.h is regenerated (pinned cbindgen) and must match the committed one;
-#   2. the library is installed into a temporary PREFIX (scripts/install-capi.sh);
+#   2. the library is installed into a temporary PREFIX (scripts/install-capi.sh), and its
+#      exported ea_ symbols and the header's types and codes must be the c column of
+#      tests/surface.json, both ways (tests/c/manifest.py);
 #   3. tests/c is built against it with pkg-config and -std=c11 -Wall -Wextra -Werror -pedantic,
 #      then run plainly, under valgrind (definite/indirect leaks are errors), and rebuilt
 #      and run with -fsanitize=address,undefined;
@@ -35,6 +37,8 @@ capi/gen-header.sh --check
 # --- 2. install ---
 prefix="$probe/prefix"
 scripts/install-capi.sh "$prefix"
+echo "== C surface against tests/surface.json"
+python3 tests/c/manifest.py "$prefix/lib/libelements_auth.so" "$prefix/include/elements_auth.h" tests/surface.json
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 read -r -a cflags <<< "$(pkg-config --cflags elements_auth)"
 read -r -a libs <<< "$(pkg-config --libs elements_auth)"
