@@ -5,6 +5,7 @@ side without the other fails here."""
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import types
@@ -145,6 +146,16 @@ def test_client_options_are_the_constructor() -> None:
         assert p.kind is inspect.Parameter.KEYWORD_ONLY, p
         # None is the core's default; from_env is the one flag.
         assert p.default is (False if p.name == "from_env" else None), p
+
+
+def test_stub_options_follow_the_constructor() -> None:
+    # The stub's _ClientOptions (the **options of Client.from_env and
+    # Sandbox.client) is the constructor's arguments but from_env; stubtest
+    # checks the constructor itself against the runtime.
+    stub = ast.parse((Path(elements_auth.__file__).parent / "_native.pyi").read_text(encoding="utf-8"))
+    typed = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == "_ClientOptions")
+    fields = [n.target.id for n in typed.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
+    assert fields == [p for p in inspect.signature(Client).parameters if p != "from_env"]
 
 
 def test_client_methods() -> None:
