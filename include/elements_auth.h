@@ -849,13 +849,20 @@ enum ea_result ea_sandbox_inject_fault(const struct ea_sandbox *sandbox,
 void ea_sandbox_clear_faults(const struct ea_sandbox *sandbox);
 
 /**
- * Every API request received so far, as a JSON array of
+ * The API requests received so far, oldest first, as a JSON array of
  * `{method, path, rawQuery, query, headers, body}` (headers and bodies carry
- * secrets: for tests only). Free `*out` with `ea_string_free`.
+ * secrets: for tests only). The log is bounded: the oldest entries go first
+ * (`ea_sandbox_requests_dropped` counts them). Free `*out` with `ea_string_free`.
  */
 enum ea_result ea_sandbox_requests_json(const struct ea_sandbox *sandbox,
                                         char **out,
                                         struct ea_error **err);
+
+/**
+ * How many recorded requests were dropped from the front of the request
+ * log to keep it bounded (0 unless the sandbox served very many); 0 for NULL.
+ */
+uint64_t ea_sandbox_requests_dropped(const struct ea_sandbox *sandbox);
 
 /**
  * The instances the sandbox holds, as a JSON array of what

@@ -312,9 +312,10 @@ pub extern "C" fn ea_sandbox_clear_faults(sandbox: *const ea_sandbox) {
     })
 }
 
-/// Every API request received so far, as a JSON array of
+/// The API requests received so far, oldest first, as a JSON array of
 /// `{method, path, rawQuery, query, headers, body}` (headers and bodies carry
-/// secrets: for tests only). Free `*out` with `ea_string_free`.
+/// secrets: for tests only). The log is bounded: the oldest entries go first
+/// (`ea_sandbox_requests_dropped` counts them). Free `*out` with `ea_string_free`.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_requests_json(
     sandbox: *const ea_sandbox,
@@ -326,6 +327,15 @@ pub extern "C" fn ea_sandbox_requests_json(
         let out = Out::new(out, "out")?;
         set_string(out, &sandbox.inner.requests_json());
         Ok(())
+    })
+}
+
+/// How many recorded requests were dropped from the front of the request
+/// log to keep it bounded (0 unless the sandbox served very many); 0 for NULL.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_requests_dropped(sandbox: *const ea_sandbox) -> u64 {
+    get(0, || {
+        unsafe { sandbox.as_ref() }.map_or(0, |s| s.inner.requests_dropped())
     })
 }
 

@@ -170,6 +170,7 @@ static void nulls(void) {
   N("out", ea_sandbox_client_options, sb, NULL);
   CHECK(sopts_client == NULL);
   CHECK(!ea_sandbox_auto_consent(NULL));
+  CHECK(ea_sandbox_requests_dropped(NULL) == 0);
 
   /* sandbox options */
   ea_sandbox_options *sopts = NULL;

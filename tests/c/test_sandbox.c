@@ -170,6 +170,9 @@ static void client_options(void) {
   const char *authorization = json_str(json_get(last, "headers"), "authorization");
   CHECK(contains(authorization, ea_sandbox_user_secret(sb)));
   CHECK(contains(authorization, ea_sandbox_organization_secret(sb)));
+  /* a handful of requests fit in the log: none was dropped */
+  CHECK(reqs && reqs->len >= 1);
+  CHECK(ea_sandbox_requests_dropped(sb) == 0);
   json_free(reqs);
   ea_string_free(recorded);
   /* they are ordinary options: a setter still applies */
