@@ -218,8 +218,8 @@ pub struct LoginArgs {
     /// Do not open a browser; only print the URL.
     #[arg(long)]
     pub no_browser: bool,
-    /// How long to wait for the callback, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    /// How long to wait for the callback, in seconds (at most a day).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
     #[command(flatten)]
     pub platform: PlatformArgs,

@@ -86,8 +86,8 @@ pub fn url(args: &UrlArgs, json: bool) -> CliResult<()> {
     if json {
         println!("{}", output::oauth_url_json(&url));
     } else {
-        println!("oauth_url  {}", url.oauth_url);
-        println!("state      {}", url.state);
+        println!("oauth_url  {}", elements_auth::printable(&url.oauth_url));
+        println!("state      {}", elements_auth::printable(&url.state));
     }
     Ok(())
 }
@@ -148,7 +148,7 @@ pub fn login(args: &LoginArgs, json: bool) -> CliResult<()> {
     eprintln!("Listening for the callback on {callback_url}");
     eprintln!(
         "Open this URL in your browser to sign in:\n\n  {}\n",
-        url.oauth_url
+        elements_auth::printable(&url.oauth_url)
     );
     if !args.no_browser {
         match browser::open(&url.oauth_url) {

@@ -29,6 +29,12 @@ fn scrub_text(text: &str, secrets: &[&str]) -> String {
     elements_auth::scrub_with(text, secrets, MASK)
 }
 
+/// A value from the platform as a terminal may show it: scrubbed, and
+/// without control or bidi characters (no escape sequences reach the screen).
+fn shown(text: &str, secrets: &[&str]) -> String {
+    elements_auth::printable(&scrub_text(text, secrets))
+}
+
 /// A JSON value with each secret in its strings replaced by [`MASK`].
 fn scrub(value: &Value, secrets: &[&str]) -> Value {
     let mut value = value.clone();
@@ -42,14 +48,17 @@ pub fn instance_human(instance: &Instance, secrets: &[&str]) -> String {
     let mut out = format!(
         "instance  {} \"{}\" ({})\n",
         instance.id,
-        scrub_text(&instance.name, secrets),
-        scrub_text(&instance.element_key, secrets)
+        shown(&instance.name, secrets),
+        shown(&instance.element_key, secrets)
     );
     if !instance.tags.is_empty() {
-        let tags = scrub_text(&instance.tags.join(", "), secrets);
+        let tags = shown(&instance.tags.join(", "), secrets);
         out.push_str(&format!("tags      {tags}\n"));
     }
-    out.push_str(&format!("token     {}\n", instance.token.expose()));
+    out.push_str(&format!(
+        "token     {}\n",
+        elements_auth::printable(instance.token.expose())
+    ));
     out
 }
 

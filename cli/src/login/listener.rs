@@ -20,9 +20,13 @@ use std::time::Duration;
 
 /// The loopback HTTP listener for the OAuth callback.
 pub struct CallbackListener {
-    pub(super) listener: TcpListener,
+    /// One socket, or two for `localhost` (127.0.0.1 and [::1] on one port,
+    /// so that no other process can take the name's other address).
+    pub(super) listeners: Vec<TcpListener>,
     callback_url: String,
     pub(super) path: String,
+    /// The `Host` values a browser sends for the callback URL.
+    pub(super) hosts: Vec<String>,
 }
 
 impl CallbackListener {
@@ -34,9 +38,10 @@ impl CallbackListener {
                 .map_err(|e| CliError::Input(format!("cannot listen on 127.0.0.1: {e}")))?;
             let port = local_port(&listener)?;
             return Ok(CallbackListener {
-                listener,
+                listeners: vec![listener],
                 callback_url: format!("http://127.0.0.1:{port}/callback"),
                 path: "/callback".into(),
+                hosts: vec![format!("127.0.0.1:{port}")],
             });
         };
         let url = url::Url::parse(raw).map_err(|e| {
@@ -59,23 +64,43 @@ impl CallbackListener {
             )));
         }
         let port = url.port_or_known_default().unwrap_or(80);
-        let addr: SocketAddr = match host {
-            url::Host::Ipv4(ip) => (ip, port).into(),
-            url::Host::Ipv6(ip) => (ip, port).into(),
-            url::Host::Domain(_) => ([127, 0, 0, 1], port).into(),
+        let addrs: Vec<SocketAddr> = match host {
+            url::Host::Ipv4(ip) => vec![(ip, port).into()],
+            url::Host::Ipv6(ip) => vec![(ip, port).into()],
+            url::Host::Domain(_) => vec![
+                ([127, 0, 0, 1], port).into(),
+                (std::net::Ipv6Addr::LOCALHOST, port).into(),
+            ],
         };
-        let listener = TcpListener::bind(addr).map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-                "the port is already in use: choose another port in --callback-url (and register it with the vendor), or omit --callback-url for a free one"
-            } else {
-                "choose another --callback-url"
-            };
-            CliError::Input(format!("cannot listen on {addr} for --callback-url: {e}; {hint}"))
-        })?;
+        let mut listeners = Vec::new();
+        for (i, addr) in addrs.iter().enumerate() {
+            match TcpListener::bind(addr) {
+                Ok(l) => listeners.push(l),
+                // A machine without IPv6 loopback: nobody can listen there either.
+                Err(e) if i > 0 && e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+                Err(e) => {
+                    let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                        "the port is already in use (another program could receive the code): choose another port in --callback-url (and register it with the vendor), or omit --callback-url for a free one"
+                    } else {
+                        "choose another --callback-url"
+                    };
+                    return Err(CliError::Input(format!(
+                        "cannot listen on {addr} for --callback-url: {e}; {hint}"
+                    )));
+                }
+            }
+        }
+        let authority = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        let mut hosts = vec![authority.to_ascii_lowercase()];
+        hosts.extend(addrs.iter().map(ToString::to_string));
         Ok(CallbackListener {
-            listener,
+            listeners,
             callback_url: raw.to_owned(),
             path: url.path().to_owned(),
+            hosts,
         })
     }
 
@@ -92,25 +117,37 @@ pub(super) fn local_port(listener: &TcpListener) -> CliResult<u16> {
         .map_err(|e| CliError::Input(format!("cannot read the listening address: {e}")))
 }
 
-/// Accept loop: one short-lived thread per connection, until `stop`.
-pub(super) fn serve(listener: TcpListener, path: &str, tx: Sender<Incoming>, stop: &AtomicBool) {
-    let taken = Arc::new(AtomicBool::new(false));
+/// Accept loop of one socket: one short-lived thread per connection, until `stop`.
+pub(super) fn serve(
+    listener: TcpListener,
+    site: Arc<Site>,
+    tx: Sender<Incoming>,
+    stop: Arc<AtomicBool>,
+) {
     for conn in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = conn else { continue };
         let tx = tx.clone();
-        let taken = Arc::clone(&taken);
-        let path = path.to_owned();
+        let site = Arc::clone(&site);
         let _ = std::thread::Builder::new()
             .name("callback-conn".into())
-            .spawn(move || handle(stream, &path, &tx, &taken));
+            .spawn(move || handle(stream, &site, &tx));
     }
 }
 
+/// What the listener answers: the callback path, the `Host` values it
+/// accepts, and whether a callback has already been taken.
+pub(super) struct Site {
+    pub path: String,
+    pub hosts: Vec<String>,
+    /// Set by the waiting thread once a callback with this sign-in's state came.
+    pub taken: Arc<AtomicBool>,
+}
+
 /// Answers one request on the listener.
-fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &AtomicBool) {
+fn handle(mut stream: TcpStream, site: &Site, tx: &Sender<Incoming>) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
     let Ok(reader) = stream.try_clone() else {
@@ -121,11 +158,19 @@ fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &Atom
     let Ok(Some(request)) = request else {
         return;
     };
-    let page = if request.path != path {
+    let host = request.header("host").unwrap_or("").to_ascii_lowercase();
+    let page = if request.path != site.path {
         Page::failure(
             404,
             "Not found",
             "elements-auth only answers its OAuth callback here.",
+        )
+    } else if !site.hosts.contains(&host) {
+        // Another name for this address (DNS rebinding, say): not the vendor's redirect.
+        Page::failure(
+            400,
+            "Unexpected host",
+            "This address only answers the OAuth callback under the callback URL's own host name.",
         )
     } else if request.method != "GET" {
         Page::failure(
@@ -142,7 +187,7 @@ fn handle(mut stream: TcpStream, path: &str, tx: &Sender<Incoming>, taken: &Atom
                 "Waiting for the vendor",
                 "This address receives the vendor's redirect (?code=...&state=...); elements-auth is still waiting for it.",
             )
-        } else if taken.swap(true, Ordering::SeqCst) {
+        } else if site.taken.load(Ordering::SeqCst) {
             Page::failure(
                 409,
                 "Already handled",

@@ -58,18 +58,23 @@ pub fn wait<T>(
 ) -> CliResult<T> {
     let (tx, rx) = mpsc::channel();
     let stop = Arc::new(AtomicBool::new(false));
-    let addr = listener
-        .listener
-        .local_addr()
-        .map_err(|e| CliError::Input(format!("cannot read the listening address: {e}")))?;
-    {
-        let tx = tx.clone();
-        let stop = Arc::clone(&stop);
-        let path = listener.path.clone();
-        let listener = listener.listener;
+    let taken = Arc::new(AtomicBool::new(false));
+    let site = Arc::new(listener::Site {
+        path: listener.path.clone(),
+        hosts: listener.hosts.clone(),
+        taken: Arc::clone(&taken),
+    });
+    let mut addrs = Vec::new();
+    for socket in listener.listeners {
+        addrs.push(
+            socket
+                .local_addr()
+                .map_err(|e| CliError::Input(format!("cannot read the listening address: {e}")))?,
+        );
+        let (tx, stop, site) = (tx.clone(), Arc::clone(&stop), Arc::clone(&site));
         std::thread::Builder::new()
             .name("callback-listener".into())
-            .spawn(move || listener::serve(listener, &path, tx, &stop))
+            .spawn(move || listener::serve(socket, site, tx, stop))
             .map_err(|e| CliError::Input(format!("cannot start the listener thread: {e}")))?;
     }
     if options.read_stdin {
@@ -87,10 +92,12 @@ pub fn wait<T>(
             });
     }
     drop(tx);
-    let result = wait_loop(&rx, expected_state, options, finish);
+    let result = wait_loop(&rx, expected_state, options, &taken, finish);
     stop.store(true, Ordering::SeqCst);
-    // Wake the accept() so the listener thread sees `stop`.
-    let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
+    // Wake each accept() so its listener thread sees `stop`.
+    for addr in addrs {
+        let _ = TcpStream::connect_timeout(&addr, Duration::from_millis(200));
+    }
     result
 }
 
@@ -98,9 +105,12 @@ fn wait_loop<T>(
     rx: &Receiver<Incoming>,
     expected_state: &str,
     options: &WaitOptions,
+    taken: &AtomicBool,
     finish: impl FnOnce(Grant) -> CliResult<(T, String)>,
 ) -> CliResult<T> {
-    let deadline = Instant::now() + options.timeout;
+    let deadline = Instant::now()
+        .checked_add(options.timeout)
+        .ok_or_else(|| CliError::Input("invalid --timeout: too long".into()))?;
     let mut spinner = Spinner::new();
     loop {
         if options.interrupted.load(Ordering::SeqCst) {
@@ -158,6 +168,23 @@ fn wait_loop<T>(
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|q| q.clone().into_grant(expected_state));
+        let ours = query.as_ref().is_ok_and(|q| {
+            q.state.is_some() && !matches!(checked, Err(Error::StateMismatch { .. }))
+        });
+        if reply.is_some() && !ours {
+            // Over HTTP, only a callback with this sign-in's state may end
+            // the wait: anyone on this machine (or a page that learns the
+            // port) can send a request here.
+            let e = checked.err().unwrap_or_else(|| Error::StateMismatch {
+                message: "the callback carries no state".into(),
+            });
+            respond(failure_page(&e, query.as_ref().ok()));
+            eprintln!(
+                "warning: rejected a callback that does not carry this sign-in's state (possibly forged); still waiting for the vendor's redirect"
+            );
+            continue;
+        }
+        taken.store(true, Ordering::SeqCst);
         let grant = match checked {
             Ok(grant) => grant,
             Err(e) => {
