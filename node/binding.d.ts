@@ -27,9 +27,10 @@ export declare class Client {
   oauthUrlSync(request: OAuthUrlRequest): OAuthUrl
   /**
    * Step 3: creates the instance with the code from the callback, on a
-   * worker thread. Never retried once it may have reached the platform; a
-   * `TIMEOUT`/`TRANSPORT` error with `mayHaveReachedServer` means the
-   * instance may exist (look with `listInstances`).
+   * worker thread. Never retried once it may have reached the platform: a
+   * `TIMEOUT`/`TRANSPORT`/5xx `API` error then has `mayHaveReachedServer`
+   * true and `retryable` false, as the instance may exist (look with
+   * `listInstances()` before starting over with a fresh code).
    */
   createInstance(request: CreateInstanceRequest): Promise<Instance>
   /** Step 3, blocking the calling thread (for scripts). */
@@ -42,7 +43,10 @@ export declare class Client {
   listInstances(): Promise<Instance[]>
   /** Lists the instances, blocking the calling thread. */
   listInstancesSync(): Array<Instance>
-  /** Deletes one instance by id, on a worker thread. */
+  /**
+   * Deletes one instance by id, on a worker thread. Not retried once it
+   * may have reached the platform.
+   */
   deleteInstance(id: number): Promise<void>
   /** Deletes one instance by id, blocking the calling thread. */
   deleteInstanceSync(id: number): void
@@ -60,8 +64,8 @@ export declare class Grant {
 }
 
 /**
- * An element instance. `util.inspect` and `toJSON` mask the token; read it
- * with `.token`.
+ * An element instance. `util.inspect` and `toJSON` mask the token and leave
+ * `raw` out; read them with `.token` and `.raw`.
  */
 export declare class Instance {
   /** The platform's id of the instance. */
@@ -78,7 +82,10 @@ export declare class Instance {
   get valid(): boolean
   /** Whether the instance is disabled. */
   get disabled(): boolean
-  /** The platform's whole JSON answer (it holds the token too). */
+  /**
+   * The platform's whole JSON answer. It holds the token and may echo
+   * other secrets: keep it out of logs.
+   */
   get raw(): Record<string, unknown>
 }
 
@@ -90,6 +97,11 @@ export declare class Instance {
 export declare class Sandbox {
   /** Starts a sandbox (binding the port happens before this returns). */
   static start(options?: SandboxOptions | undefined | null): Sandbox
+  /**
+   * A `Client` for this sandbox: its base URL and secrets, then `options`
+   * (any `ClientOptions`, which override them).
+   */
+  client(options?: ClientOptions | undefined | null): Client
   /** The platform base URL to give a `Client` (`http://127.0.0.1:<port>/elements/api-v2`). */
   get baseUrl(): string
   /** The TCP port the sandbox listens on. */
@@ -120,8 +132,7 @@ export declare class Sandbox {
   /**
    * Every API request received so far, as sent (`method`, `path`,
    * `rawQuery`, `query` pairs, `headers`, `body`). These hold the secrets
-   * that were sent: keep them out of logs. Throws `SANDBOX` if the record
-   * cannot be read.
+   * that were sent: keep them out of logs.
    */
   requests(): Array<{ method: string; path: string; rawQuery: string; query: Array<[string, string]>; headers: Record<string, string>; body: string }>
   /** The instances the sandbox currently stores, as `GET /instances/{id}` returns them. */
@@ -130,7 +141,11 @@ export declare class Sandbox {
   stop(): void
 }
 
-/** Options of `new Client(...)`; all optional. */
+/**
+ * Options of `new Client(...)` and `sandbox.client(...)`; all optional.
+ * Each maps onto the core's `ClientOptions` field of the same name
+ * (durations in milliseconds).
+ */
 export interface ClientOptions {
   /** API base URL, such as a sandbox's `baseUrl` (exclusive with `environment`). */
   baseUrl?: string
@@ -142,13 +157,19 @@ export interface ClientOptions {
   organizationSecret?: string
   /** Time limit of one request in milliseconds (default 30000). */
   timeoutMs?: number
-  /** Appended to the `User-Agent` header, after `node/<version>`. */
+  /**
+   * Appended to the `User-Agent` header, after
+   * `elements-auth/<version> (node <Node.js version>)`: name your application here.
+   */
   userAgent?: string
   /** A PEM file of extra CA certificates, trusted with the operating system's roots. */
   caFile?: string
   /** An explicit proxy URL (default: `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`). */
   proxy?: string
-  /** How many times a GET is retried on connection failures and 429/502/503/504 (default 2). */
+  /**
+   * How many times an idempotent call is retried on connection failures,
+   * timeouts and 429/502/503/504 (default 2).
+   */
   maxRetries?: number
   /** Cap on one wait between retries in milliseconds (default 10000). */
   maxRetryDelayMs?: number
@@ -192,6 +213,12 @@ export interface CreateInstanceRequest {
    */
   configuration?: Record<string, string>
 }
+
+/**
+ * Every `code` an error can have, in the order shared by every language:
+ * the core error kinds in upper case, then `SANDBOX`.
+ */
+export declare function errorCodes(): Array<string>
 
 /** Event configuration of a new instance. */
 export interface Events {
@@ -249,6 +276,14 @@ export interface OAuthUrlRequest {
  */
 export declare function parseCallback(callback: string, expectedState: string): Grant
 
+/**
+ * Makes `errorClass` the class of every error this addon throws or rejects
+ * with (`index.js` registers `ElementsAuthError` once). The addon calls
+ * `new errorClass(message)` and sets the fields as own properties; until a
+ * class is registered, errors are plain `Error`s with the same properties.
+ */
+export declare function registerErrorClass(errorClass: new (message: string) => Error): void
+
 /** How to start a `Sandbox`; all optional. */
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 or omitted picks a free port. */
@@ -280,3 +315,6 @@ export declare function signWebhook(signatureKey: string, body: string | Buffer)
  * otherwise. Pass the body exactly as received (a Buffer or a string).
  */
 export declare function verifyWebhookSignature(signatureKey: string, body: string | Buffer, signatureHeader: string): void
+
+/** The version of this binding (released together with the core). */
+export declare const VERSION: string

@@ -1,7 +1,7 @@
 // Types of the `elements-auth` package. The classes, functions and option
 // objects are generated from the Rust sources by the napi-rs CLI into
-// `binding.d.ts`; this file re-exports them and adds the error types that
-// `index.js` defines.
+// `binding.d.ts`; this file re-exports them and adds what `index.js` defines:
+// the error class, the error codes and the version.
 
 export {
   Client,
@@ -23,6 +23,9 @@ export type {
   SandboxOptions,
 } from './binding'
 
+/** This package's version (released together with the core: equal to `CORE_VERSION`). */
+export declare const version: string
+
 /** The `code` of an {@link ElementsAuthError}: the core error kind in upper case, or `SANDBOX`. */
 export type ErrorCodeName =
   | 'INVALID_INPUT'
@@ -40,16 +43,19 @@ export type ErrorCodeName =
 export declare const ErrorCode: { readonly [K in ErrorCodeName]: K }
 
 /**
- * Every error this package throws or rejects with. Branch on `code`; the
- * other fields are `null` when they do not apply. Messages never contain a
- * secret (user/organization secret, api secret, code, token, signature key).
+ * Every error this package throws or rejects with, built by the native
+ * addon with each field as an own property. Branch on `code`; the other
+ * fields are `null` when they do not apply. Messages never contain a secret
+ * (user/organization secret, api secret, code, token, signature key).
  */
 export declare class ElementsAuthError extends Error {
   /** `'ElementsAuthError'`. */
   readonly name: 'ElementsAuthError'
+  /** The whole human-readable text, naming arguments and calls as Node spells them. */
+  readonly message: string
   /** The error kind in upper case: `API`, `TIMEOUT`, `INVALID_INPUT`... */
   readonly code: ErrorCodeName
-  /** The error kind in snake case, as in the other languages: `api`, `timeout`... */
+  /** The error kind in snake case, as in the other languages: `api`, `timeout`... (`sandbox` for `SANDBOX`). */
   readonly kind: string
   /** HTTP status, for `API`. */
   readonly status: number | null
@@ -65,8 +71,20 @@ export declare class ElementsAuthError extends Error {
   readonly description: string | null
   /** The OAuth `error_uri`, for `AUTHORIZATION_DENIED`. */
   readonly uri: string | null
-  /** For `TIMEOUT`/`TRANSPORT`: the request may have taken effect (a create may have happened). */
+  /** The `Client` method that failed, for `API`/`TRANSPORT`/`TIMEOUT`/`DECODE` errors of a call. */
+  readonly operation: 'oauthUrl' | 'createInstance' | 'getInstance' | 'listInstances' | 'deleteInstance' | null
+  /**
+   * The request may have taken effect: it timed out or broke off after being
+   * sent, the platform answered 5xx, or its 2xx answer was unreadable. After
+   * `createInstance`, the instance may then exist: look with `listInstances()`.
+   */
   readonly mayHaveReachedServer: boolean
-  /** True when retrying the same call later may succeed. */
+  /**
+   * Repeating the same call is safe and may succeed: an idempotent call
+   * (`oauthUrl`, `getInstance`, `listInstances`) that failed in transport,
+   * timed out, or got 429/502/503/504, or a call that provably never reached
+   * the platform. Never true for a `createInstance` that may have reached it
+   * (its code is single-use) nor for input errors.
+   */
   readonly retryable: boolean
 }

@@ -65,7 +65,9 @@ test('INVALID_INPUT names the camelCase field, before anything is sent', async (
   check(thrown(() => new ea.Client({ environment: 'moon' })), 'INVALID_INPUT', { field: 'environment' })
   check(thrown(() => new ea.Client({ timeoutMs: -1 })), 'INVALID_INPUT', { field: 'timeoutMs' })
   check(thrown(() => new ea.Client({ timeoutMs: 0 })), 'INVALID_INPUT', { field: 'timeoutMs', message: /^invalid timeoutMs: / })
-  check(thrown(() => new ea.Client({ timeoutMs: 0.0001 })), 'INVALID_INPUT', { field: 'timeoutMs' })
+  // durations are converted by the core (elements_auth::millis): not a number, or beyond its 24 h cap
+  check(thrown(() => new ea.Client({ timeoutMs: Number.NaN })), 'INVALID_INPUT', { field: 'timeoutMs' })
+  check(thrown(() => new ea.Client({ timeoutMs: 24 * 3600 * 1000 + 1 })), 'INVALID_INPUT', { field: 'timeoutMs', message: /^invalid timeoutMs: / })
   check(thrown(() => new ea.Client({ baseUrl: 'http://api.example.com/v2' })), 'INVALID_INPUT', { field: 'baseUrl' })
   check(thrown(() => new ea.Client({ caFile: '/nonexistent/ca.pem' })), 'INVALID_INPUT', { field: 'caFile' })
   check(thrown(() => new ea.Client({ userSecret: '' })), 'INVALID_INPUT', { field: 'userSecret' })
@@ -97,14 +99,15 @@ test('fault injection: 5xx, timeout, dropped connection, bad JSON', async (t) =>
   t.after(stop)
   const fast = new ea.Client({ baseUrl: sandbox.baseUrl, userSecret: sandbox.userSecret, organizationSecret: sandbox.organizationSecret, timeoutMs: 300 })
 
+  // one retryable status set in core (429/502/503/504): a 500 is not among them
   sandbox.injectFault('status:500', 1)
-  check(await rejection(client.listInstances()), 'API', { status: 500, retryable: true })
+  check(await rejection(client.listInstances()), 'API', { status: 500, retryable: false, operation: 'listInstances' })
 
   // 503 on a create is never retried: the code is single-use.
   let grant = await concurGrant(sandbox, client)
   const before = sandbox.requests().length
   sandbox.injectFault('status:503', 1)
-  check(await rejection(client.createInstance(concurCreate(grant.code))), 'API', { status: 503 })
+  check(await rejection(client.createInstance(concurCreate(grant.code))), 'API', { status: 503, retryable: false, mayHaveReachedServer: true })
   assert.equal(sandbox.requests().length - before, 1, 'exactly one POST')
   // GETs are retried on 503
   sandbox.injectFault('status:503', 1)
@@ -112,7 +115,8 @@ test('fault injection: 5xx, timeout, dropped connection, bad JSON', async (t) =>
 
   grant = await concurGrant(sandbox, client)
   sandbox.injectFault('slow:1500', 1)
-  const timeout = check(await rejection(fast.createInstance(concurCreate(grant.code))), 'TIMEOUT', { mayHaveReachedServer: true, retryable: true, status: null })
+  // retryable is false: the create may have happened and its code is spent
+  const timeout = check(await rejection(fast.createInstance(concurCreate(grant.code))), 'TIMEOUT', { mayHaveReachedServer: true, retryable: false, status: null })
   assert.ok(timeout.message.length > 0)
   const once = new ea.Client({ baseUrl: sandbox.baseUrl, userSecret: sandbox.userSecret, organizationSecret: sandbox.organizationSecret, timeoutMs: 300, maxRetries: 0 })
   sandbox.injectFault('slow:1500', 1)
@@ -128,6 +132,99 @@ test('fault injection: 5xx, timeout, dropped connection, bad JSON', async (t) =>
   check(await rejection(client.createInstance(concurCreate(grant.code))), 'DECODE')
   sandbox.injectFault('badjson', 1)
   check(await rejection(client.oauthUrl({ element: 'dropbox', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK })), 'DECODE')
+})
+
+test('retryable and operation: a create that may have happened is not retryable, a failed list is', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const messages = []
+  const fast = sandbox.client({ timeoutMs: 300 })
+
+  let grant = await concurGrant(sandbox, client)
+  sandbox.injectFault('slow:1500', 1)
+  const timeout = check(await rejection(fast.createInstance(concurCreate(grant.code))), 'TIMEOUT',
+    { retryable: false, mayHaveReachedServer: true, operation: 'createInstance', status: null })
+  assert.ok(timeout.message.includes('listInstances()'), timeout.message)
+  messages.push(timeout.message)
+  sandbox.clearFaults()
+
+  grant = await concurGrant(sandbox, client)
+  sandbox.injectFault('status:503', 1)
+  const unavailable = check(await rejection(client.createInstance(concurCreate(grant.code))), 'API',
+    { status: 503, retryable: false, mayHaveReachedServer: true, operation: 'createInstance' })
+  assert.ok(unavailable.message.includes('listInstances()'), unavailable.message)
+  messages.push(unavailable.message)
+
+  const once = sandbox.client({ maxRetries: 0 })
+  sandbox.injectFault('status:503', 1)
+  const list = check(await rejection(once.listInstances()), 'API',
+    { status: 503, retryable: true, mayHaveReachedServer: true, operation: 'listInstances' })
+  sandbox.injectFault('status:503', 1)
+  const listSync = check(thrown(() => once.listInstancesSync()), 'API', { status: 503, retryable: true, operation: 'listInstances' })
+  messages.push(list.message, listSync.message)
+
+  for (const m of messages) assert.ok(!m.includes('list_instances'), `a Python/Rust name in: ${m}`)
+})
+
+test('errors are built natively: real ElementsAuthError objects from Promises and sync calls', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const fromPromise = await rejection(client.getInstance(0))
+  const fromSync = thrown(() => client.getInstanceSync(0))
+  const fromFunction = thrown(() => ea.parseCallback('https://app.example.com/cb?code=abc&state=s', 't'))
+  const fromSandbox = thrown(() => sandbox.injectFault('explode'))
+  for (const err of [fromPromise, fromSync, fromFunction, fromSandbox]) {
+    assert.equal(Object.getPrototypeOf(err), ea.ElementsAuthError.prototype)
+    assert.equal(err.constructor, ea.ElementsAuthError)
+    assert.ok(Object.prototype.toString.call(err) === '[object Error]')
+    assert.match(err.stack, /^ElementsAuthError: /)
+    // every field is an own, enumerable property: the same set on every error
+    assert.deepEqual(Object.keys(err), Object.keys(fromPromise))
+    assert.ok(!err.message.includes('\u0001'), 'no marker payload in the message')
+  }
+  assert.equal(fromPromise.message, fromSync.message)
+  assert.deepEqual({ ...fromPromise }, { ...fromSync })
+  // a Promise method rejects on a bad argument; it never throws
+  const pending = client.createInstance(42)
+  assert.ok(pending instanceof Promise)
+  check(await rejection(pending), 'INVALID_INPUT', { field: 'request', message: /^invalid request: must be an object$/ })
+  check(await rejection(client.createInstance()), 'INVALID_INPUT', { field: 'request' })
+  check(await rejection(client.getInstance('12')), 'INVALID_INPUT', { field: 'id', message: /^invalid id: must be a number$/ })
+  check(await rejection(client.deleteInstance(1.5)), 'INVALID_INPUT', { field: 'id' })
+  check(thrown(() => new ea.Client('staging')), 'INVALID_INPUT', { field: 'options' })
+  check(thrown(() => ea.parseCallback(42, 's')), 'INVALID_INPUT', { field: 'callback' })
+  check(thrown(() => ea.parseCallback('?code=a&state=s')), 'INVALID_INPUT', { field: 'expectedState', message: /is required/ })
+  check(thrown(() => ea.signWebhook('key-123', 7)), 'INVALID_INPUT', { field: 'body' })
+  check(thrown(() => sandbox.injectFault('drop', -1)), 'INVALID_INPUT', { field: 'count' })
+  check(thrown(() => sandbox.approve({})), 'INVALID_INPUT', { field: 'oauthUrl' })
+  assert.equal(sandbox.requests().length, 0, 'nothing was sent')
+})
+
+test('require("./binding.js") on its own throws and rejects with errors carrying every field', () => {
+  // A fresh process: no ElementsAuthError class is registered there.
+  const script = `
+    const native = require('./binding.js')
+    const own = (e) => ({ name: e.name, isError: e instanceof Error, props: { ...e }, message: e.message })
+    const out = {}
+    try { native.parseCallback('https://a.example/cb?code=x&state=s', 't') } catch (e) { out.sync = own(e) }
+    try { new native.Client({ timeoutMs: 'soon' }) } catch (e) { out.ctor = own(e) }
+    new native.Client({ baseUrl: 'http://127.0.0.1:9/elements/api-v2' }).listInstances()
+      .then(() => { out.async = 'resolved' }, (e) => { out.async = own(e) })
+      .finally(() => process.stdout.write(JSON.stringify(out)))
+  `
+  const { execFileSync } = require('node:child_process')
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: require('node:path').join(__dirname, '..') }).toString())
+  const fields = Object.keys(thrown(() => ea.parseCallback('https://a.example/cb?code=x&state=s', 't')))
+  for (const [path, code, field] of [['sync', 'STATE_MISMATCH', null], ['ctor', 'INVALID_INPUT', 'timeoutMs'], ['async', 'INVALID_INPUT', 'userSecret']]) {
+    const e = out[path]
+    assert.equal(e.isError, true, path)
+    assert.equal(e.name, 'ElementsAuthError', path)
+    assert.equal(e.props.code, code, path)
+    assert.equal(e.props.field, field, path)
+    assert.equal(e.props.retryable, false, path)
+    assert.deepEqual(Object.keys(e.props).filter((k) => k !== 'name'), fields, path)
+  }
+  assert.match(out.ctor.message, /^invalid timeoutMs: must be a number$/)
 })
 
 test('callback and signature kinds; sandbox errors', () => {

@@ -2,6 +2,7 @@
 // The whole flow against the sandbox, and every option reaching the wire.
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const util = require('node:util')
 const { ea, setup, concurGrant, concurCreate, rejection, thrown, CALLBACK, API_KEY, API_SECRET, SITE } = require('./helpers')
 
 test('full Concur flow with Promises', async (t) => {
@@ -42,6 +43,50 @@ test('full Concur flow with Promises', async (t) => {
   const gone = await rejection(client.getInstance(instance.id))
   assert.equal(gone.code, 'API')
   assert.equal(gone.status, 404)
+})
+
+test('util.inspect and JSON of results mask the secrets and leave raw out', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const grant = await concurGrant(sandbox, client)
+  const instance = await client.createInstance(concurCreate(grant.code, { tags: ['t'] }))
+  const view = JSON.parse(JSON.stringify(instance))
+  assert.deepEqual(view, {
+    id: instance.id, name: 'my concur', token: '***', elementKey: 'concur', tags: ['t'], valid: true, disabled: false,
+  })
+  const shown = util.inspect(instance, { depth: Infinity, showHidden: true })
+  assert.ok(shown.startsWith('Instance {'), shown)
+  assert.ok(!shown.includes('raw'), shown)
+  assert.ok(!shown.includes(instance.token), shown)
+  assert.deepEqual(JSON.parse(JSON.stringify(grant)), { code: '***', state: grant.state })
+  assert.deepEqual(JSON.parse(JSON.stringify([instance]))[0], view)
+  // the getters still give the real values
+  assert.equal(instance.raw.token, instance.token)
+})
+
+test('sandbox.client(): a Client for the sandbox, options passed on', async (t) => {
+  const sandbox = ea.Sandbox.start()
+  t.after(() => sandbox.stop())
+  const client = sandbox.client()
+  assert.ok(client instanceof ea.Client)
+  assert.equal(client.baseUrl, sandbox.baseUrl)
+  assert.deepEqual(await client.listInstances(), [])
+  const tuned = sandbox.client({ userAgent: 'suite/1', timeoutMs: 5000 })
+  assert.deepEqual(tuned.listInstancesSync(), [])
+  const sent = sandbox.requests().at(-1)
+  assert.equal(sent.headers['user-agent'], `elements-auth/${ea.CORE_VERSION} (node ${process.versions.node}) suite/1`)
+  assert.equal(sent.headers.authorization, `User ${sandbox.userSecret}, Organization ${sandbox.organizationSecret}`)
+  // options override the sandbox's values
+  const stranger = sandbox.client({ userSecret: 'someone-else' })
+  assert.equal((await rejection(stranger.listInstances())).status, 401)
+  assert.equal(thrown(() => sandbox.client({ environment: 'staging' })).field, 'baseUrl')
+  assert.equal(thrown(() => sandbox.client({ timeoutMs: '5s' })).field, 'timeoutMs')
+})
+
+test('version: the package version, released with the core', () => {
+  assert.equal(ea.version, require('../package.json').version)
+  assert.equal(ea.version, ea.CORE_VERSION)
+  assert.match(ea.version, /^\d+\.\d+\.\d+/)
 })
 
 test('full flow with the Sync twins', (t) => {
@@ -102,7 +147,8 @@ test('every oauthUrl and createInstance option reaches the wire', async (t) => {
     ['state', 'st-1'], ['scope', 'files.read'], ['newUser', 'true'], ['merchantId', 'm 1'],
   ])
   assert.equal(sentUrl.headers.authorization, undefined, 'oauth/url sends no Authorization header')
-  assert.match(sentUrl.headers['user-agent'], /^elements-auth\/\S+ \(rust\) node\/\S+ my-service\/2\.1$/)
+  // composed in core: the core version, this binding and its runtime, then the suffix
+  assert.equal(sentUrl.headers['user-agent'], `elements-auth/${ea.CORE_VERSION} (node ${process.versions.node}) my-service/2.1`)
 
   const grant = ea.parseCallback(sandbox.approve(url.oauthUrl), 'st-1')
   const poller = { files: { url: '/hubs/documents/files', idField: 'id', datesConfiguration: { updatedDateField: 'modified' } } }

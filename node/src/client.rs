@@ -1,9 +1,11 @@
 //! `Client`: the platform client; each network call as a Promise and a `...Sync` twin.
 
-use crate::error::{invalid, to_napi};
+use crate::error::{sync, Failure};
+use crate::js::{self, Id};
 use crate::task::Job;
 use crate::types::{ClientOptions, CreateInstanceRequest, Instance, OAuthUrl, OAuthUrlRequest};
-use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName, Unknown};
+use napi::Env;
 use napi_derive::napi;
 
 /// The platform client. Build it once and share it: calls on one client may
@@ -13,57 +15,37 @@ pub struct Client {
     inner: elements_auth::Client,
 }
 
-fn build(options: Option<ClientOptions>) -> napi::Result<elements_auth::Client> {
-    let o = options.unwrap_or_default();
-    let mut b = if o.from_env.unwrap_or(false) {
-        elements_auth::ClientBuilder::from_env()
-    } else {
-        elements_auth::Client::builder()
-    };
-    if let Some(v) = o.base_url {
-        b = b.base_url(v);
+/// This binding and the running Node.js, for the `User-Agent`.
+fn binding(env: &Env) -> elements_auth::Binding {
+    let runtime = env
+        .get_node_version()
+        .ok()
+        .map(|v| format!("{}.{}.{}", v.major, v.minor, v.patch));
+    elements_auth::Binding::new("node", runtime)
+}
+
+impl Client {
+    /// Builds a client from options already read.
+    pub(crate) fn build(env: &Env, options: ClientOptions) -> Result<Client, Failure> {
+        let inner = options.into_core(binding(env))?.build()?;
+        Ok(Client { inner })
     }
-    if let Some(v) = o.environment {
-        b = b.environment(v);
-    }
-    if let Some(v) = o.user_secret {
-        b = b.user_secret(v);
-    }
-    if let Some(v) = o.organization_secret {
-        b = b.organization_secret(v);
-    }
-    if let Some(v) = o.timeout_ms {
-        b = b.timeout(crate::types::millis("timeoutMs", v)?);
-    }
-    let mut agent = format!("node/{}", env!("CARGO_PKG_VERSION"));
-    if let Some(v) = o.user_agent {
-        agent.push(' ');
-        agent.push_str(&v);
-    }
-    b = b.user_agent(agent);
-    if let Some(v) = o.ca_file {
-        b = b.ca_file(v);
-    }
-    if let Some(v) = o.proxy {
-        b = b.proxy(v);
-    }
-    if let Some(v) = o.max_retries {
-        b = b.max_retries(v);
-    }
-    if let Some(v) = o.max_retry_delay_ms {
-        b = b.max_retry_delay(crate::types::millis("maxRetryDelayMs", v)?);
-    }
-    if let Some(v) = o.retry_base_delay_ms {
-        b = b.retry_base_delay(crate::types::millis("retryBaseDelayMs", v)?);
-    }
-    if let Some(v) = o.response_limit {
-        // Only the conversion to u64 is checked here; the core refuses 0.
-        if !v.is_finite() || v < 0.0 || v.fract() != 0.0 || v > u64::MAX as f64 {
-            return Err(invalid("responseLimit", "must be a whole number of bytes"));
-        }
-        b = b.response_limit(v as u64);
-    }
-    b.build().map_err(to_napi)
+}
+
+/// A Promise that runs `work` on the pool once `args` were read; an argument
+/// refused rejects it (a Promise method never throws).
+fn promise<A, T>(
+    args: Result<A, elements_auth::Error>,
+    work: impl FnOnce(A) -> Result<T, Failure> + Send + 'static,
+) -> AsyncTask<Job<T>>
+where
+    A: Send + 'static,
+    T: ToNapiValue + TypeName + Send + 'static,
+{
+    AsyncTask::new(match args {
+        Ok(args) => Job::new(move || work(args)),
+        Err(err) => Job::failed(err.into()),
+    })
 }
 
 #[napi]
@@ -71,10 +53,16 @@ impl Client {
     /// Checks the options and builds the client; throws `INVALID_INPUT`
     /// naming the bad option.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self> {
-        Ok(Client {
-            inner: build(options)?,
-        })
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "ClientOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<Self> {
+        sync(
+            &env,
+            ClientOptions::read(options)
+                .map_err(Failure::from)
+                .and_then(|o| Client::build(&env, o)),
+        )
     }
 
     /// The API base URL this client talks to.
@@ -85,100 +73,149 @@ impl Client {
 
     /// Step 1: asks the platform for the vendor's consent page URL, on a worker thread.
     #[napi(ts_return_type = "Promise<OAuthUrl>")]
-    pub fn oauth_url(&self, request: OAuthUrlRequest) -> AsyncTask<Job<OAuthUrl>> {
+    pub fn oauth_url(
+        &self,
+        #[napi(ts_arg_type = "OAuthUrlRequest")] request: Unknown<'_>,
+    ) -> AsyncTask<Job<OAuthUrl>> {
         let client = self.inner.clone();
-        AsyncTask::new(Job::new(move || oauth_url(&client, request)))
+        promise(OAuthUrlRequest::read(Some(request)), move |r| {
+            oauth_url(&client, &r)
+        })
     }
 
     /// Step 1, blocking the calling thread (for scripts).
     #[napi(catch_unwind)]
-    pub fn oauth_url_sync(&self, request: OAuthUrlRequest) -> napi::Result<OAuthUrl> {
-        oauth_url(&self.inner, request)
+    pub fn oauth_url_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "OAuthUrlRequest")] request: Unknown<'_>,
+    ) -> napi::Result<OAuthUrl> {
+        let result = OAuthUrlRequest::read(Some(request))
+            .map_err(Failure::from)
+            .and_then(|r| oauth_url(&self.inner, &r));
+        sync(&env, result)
     }
 
     /// Step 3: creates the instance with the code from the callback, on a
-    /// worker thread. Never retried once it may have reached the platform; a
-    /// `TIMEOUT`/`TRANSPORT` error with `mayHaveReachedServer` means the
-    /// instance may exist (look with `listInstances`).
+    /// worker thread. Never retried once it may have reached the platform: a
+    /// `TIMEOUT`/`TRANSPORT`/5xx `API` error then has `mayHaveReachedServer`
+    /// true and `retryable` false, as the instance may exist (look with
+    /// `listInstances()` before starting over with a fresh code).
     #[napi(ts_return_type = "Promise<Instance>")]
-    pub fn create_instance(&self, request: CreateInstanceRequest) -> AsyncTask<Job<Instance>> {
+    pub fn create_instance(
+        &self,
+        #[napi(ts_arg_type = "CreateInstanceRequest")] request: Unknown<'_>,
+    ) -> AsyncTask<Job<Instance>> {
         let client = self.inner.clone();
-        AsyncTask::new(Job::new(move || create_instance(&client, request)))
+        promise(CreateInstanceRequest::read(Some(request)), move |r| {
+            create_instance(&client, &r)
+        })
     }
 
     /// Step 3, blocking the calling thread (for scripts).
     #[napi(catch_unwind)]
-    pub fn create_instance_sync(&self, request: CreateInstanceRequest) -> napi::Result<Instance> {
-        create_instance(&self.inner, request)
+    pub fn create_instance_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "CreateInstanceRequest")] request: Unknown<'_>,
+    ) -> napi::Result<Instance> {
+        let result = CreateInstanceRequest::read(Some(request))
+            .map_err(Failure::from)
+            .and_then(|r| create_instance(&self.inner, &r));
+        sync(&env, result)
     }
 
     /// Fetches one instance by id, on a worker thread.
     #[napi(ts_return_type = "Promise<Instance>")]
-    pub fn get_instance(&self, id: i64) -> AsyncTask<Job<Instance>> {
+    pub fn get_instance(
+        &self,
+        #[napi(ts_arg_type = "number")] id: Unknown<'_>,
+    ) -> AsyncTask<Job<Instance>> {
         let client = self.inner.clone();
-        AsyncTask::new(Job::new(move || get_instance(&client, id)))
+        promise(js::required::<Id>(Some(id), "id"), move |id| {
+            get_instance(&client, id)
+        })
     }
 
     /// Fetches one instance by id, blocking the calling thread.
     #[napi(catch_unwind)]
-    pub fn get_instance_sync(&self, id: i64) -> napi::Result<Instance> {
-        get_instance(&self.inner, id)
+    pub fn get_instance_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "number")] id: Unknown<'_>,
+    ) -> napi::Result<Instance> {
+        let result = js::required::<Id>(Some(id), "id")
+            .map_err(Failure::from)
+            .and_then(|id| get_instance(&self.inner, id));
+        sync(&env, result)
     }
 
     /// Lists the instances visible to the user and organization, on a worker thread.
     #[napi(ts_return_type = "Promise<Instance[]>")]
     pub fn list_instances(&self) -> AsyncTask<Job<Vec<Instance>>> {
         let client = self.inner.clone();
-        AsyncTask::new(Job::new(move || list_instances(&client)))
+        promise(Ok(()), move |()| list_instances(&client))
     }
 
     /// Lists the instances, blocking the calling thread.
     #[napi(catch_unwind)]
-    pub fn list_instances_sync(&self) -> napi::Result<Vec<Instance>> {
-        list_instances(&self.inner)
+    pub fn list_instances_sync(&self, env: Env) -> napi::Result<Vec<Instance>> {
+        sync(&env, list_instances(&self.inner))
     }
 
-    /// Deletes one instance by id, on a worker thread.
+    /// Deletes one instance by id, on a worker thread. Not retried once it
+    /// may have reached the platform.
     #[napi(ts_return_type = "Promise<void>")]
-    pub fn delete_instance(&self, id: i64) -> AsyncTask<Job<()>> {
+    pub fn delete_instance(
+        &self,
+        #[napi(ts_arg_type = "number")] id: Unknown<'_>,
+    ) -> AsyncTask<Job<()>> {
         let client = self.inner.clone();
-        AsyncTask::new(Job::new(move || delete_instance(&client, id)))
+        promise(js::required::<Id>(Some(id), "id"), move |id| {
+            delete_instance(&client, id)
+        })
     }
 
     /// Deletes one instance by id, blocking the calling thread.
     #[napi(catch_unwind)]
-    pub fn delete_instance_sync(&self, id: i64) -> napi::Result<()> {
-        delete_instance(&self.inner, id)
+    pub fn delete_instance_sync(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "number")] id: Unknown<'_>,
+    ) -> napi::Result<()> {
+        let result = js::required::<Id>(Some(id), "id")
+            .map_err(Failure::from)
+            .and_then(|id| delete_instance(&self.inner, id));
+        sync(&env, result)
     }
 }
 
-fn oauth_url(client: &elements_auth::Client, request: OAuthUrlRequest) -> napi::Result<OAuthUrl> {
-    let request = request.into_core()?;
-    client.oauth_url(&request).map(Into::into).map_err(to_napi)
+fn oauth_url(
+    client: &elements_auth::Client,
+    request: &elements_auth::OAuthUrlRequest,
+) -> Result<OAuthUrl, Failure> {
+    Ok(client.oauth_url(request)?.into())
 }
 
 fn create_instance(
     client: &elements_auth::Client,
-    request: CreateInstanceRequest,
-) -> napi::Result<Instance> {
-    let request = request.into_core()?;
-    client
-        .create_instance(&request)
+    request: &elements_auth::CreateInstanceRequest,
+) -> Result<Instance, Failure> {
+    Ok(client.create_instance(request)?.into())
+}
+
+fn get_instance(client: &elements_auth::Client, id: Id) -> Result<Instance, Failure> {
+    Ok(client.get_instance(id.0)?.into())
+}
+
+fn list_instances(client: &elements_auth::Client) -> Result<Vec<Instance>, Failure> {
+    Ok(client
+        .list_instances()?
+        .into_iter()
         .map(Into::into)
-        .map_err(to_napi)
+        .collect())
 }
 
-fn get_instance(client: &elements_auth::Client, id: i64) -> napi::Result<Instance> {
-    client.get_instance(id).map(Into::into).map_err(to_napi)
-}
-
-fn list_instances(client: &elements_auth::Client) -> napi::Result<Vec<Instance>> {
-    client
-        .list_instances()
-        .map(|items| items.into_iter().map(Into::into).collect())
-        .map_err(to_napi)
-}
-
-fn delete_instance(client: &elements_auth::Client, id: i64) -> napi::Result<()> {
-    client.delete_instance(id).map_err(to_napi)
+fn delete_instance(client: &elements_auth::Client, id: Id) -> Result<(), Failure> {
+    Ok(client.delete_instance(id.0)?)
 }

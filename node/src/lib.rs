@@ -2,23 +2,45 @@
 //!
 //! Every network call has a Promise-returning form that runs on the libuv
 //! thread pool ([`task::Job`]) and a blocking `...Sync` twin for scripts.
-//! Errors cross the boundary as a tagged JSON payload that the package's
-//! `index.js` turns into an `ElementsAuthError` with a `code`.
+//! Arguments are read field by field ([`js`]), so a wrong type is an
+//! `INVALID_INPUT` error naming the field. Failures become real JS errors
+//! built here ([`error`]): instances of the `ElementsAuthError` class that
+//! `index.js` registers, carrying `code` and every detail of the core error.
 
 #![deny(clippy::all)]
 
 mod client;
 mod error;
+mod js;
 mod sandbox;
 mod task;
 mod types;
 
-use napi::bindgen_prelude::{Buffer, Either};
+use error::{sync, Failure};
+use js::Body;
+use napi::bindgen_prelude::{Function, Unknown};
+use napi::Env;
 use napi_derive::napi;
 
 pub use client::Client;
 pub use sandbox::Sandbox;
 pub use types::{Grant, Instance};
+
+/// Makes `errorClass` the class of every error this addon throws or rejects
+/// with (`index.js` registers `ElementsAuthError` once). The addon calls
+/// `new errorClass(message)` and sets the fields as own properties; until a
+/// class is registered, errors are plain `Error`s with the same properties.
+#[napi(ts_args_type = "errorClass: new (message: string) => Error")]
+pub fn register_error_class(env: Env, error_class: Function<'_, String, ()>) -> napi::Result<()> {
+    error::register(&env, error_class)
+}
+
+/// Every `code` an error can have, in the order shared by every language:
+/// the core error kinds in upper case, then `SANDBOX`.
+#[napi]
+pub fn error_codes() -> Vec<String> {
+    error::codes()
+}
 
 /// Reads the vendor's redirect back to your callback URL (step 2).
 ///
@@ -28,11 +50,18 @@ pub use types::{Grant, Instance};
 /// forged denial). Then throws `AUTHORIZATION_DENIED` (with
 /// `error`/`description`/`uri`, control characters removed) when the user
 /// refused, and `INVALID_CALLBACK` when there is neither code nor error.
-#[napi(catch_unwind)]
-pub fn parse_callback(callback: String, expected_state: String) -> napi::Result<Grant> {
-    elements_auth::parse_callback(&callback, &expected_state)
-        .map(Grant::from)
-        .map_err(error::to_napi)
+#[napi(catch_unwind, ts_args_type = "callback: string, expectedState: string")]
+pub fn parse_callback(
+    env: Env,
+    callback: Unknown<'_>,
+    expected_state: Unknown<'_>,
+) -> napi::Result<Grant> {
+    let result = (|| -> Result<Grant, Failure> {
+        let callback: String = js::required(Some(callback), "callback")?;
+        let expected: String = js::required(Some(expected_state), "expectedState")?;
+        Ok(elements_auth::parse_callback(&callback, &expected)?.into())
+    })();
+    sync(&env, result)
 }
 
 /// Checks an event's `Elements-Webhook-Signature` header against its raw body
@@ -40,21 +69,44 @@ pub fn parse_callback(callback: String, expected_state: String) -> napi::Result<
 ///
 /// Returns nothing when the signature matches; throws `INVALID_SIGNATURE`
 /// otherwise. Pass the body exactly as received (a Buffer or a string).
-#[napi(catch_unwind)]
+#[napi(
+    catch_unwind,
+    ts_args_type = "signatureKey: string, body: string | Buffer, signatureHeader: string"
+)]
 pub fn verify_webhook_signature(
-    signature_key: String,
-    body: Either<String, Buffer>,
-    signature_header: String,
+    env: Env,
+    signature_key: Unknown<'_>,
+    body: Unknown<'_>,
+    signature_header: Unknown<'_>,
 ) -> napi::Result<()> {
-    elements_auth::verify_webhook_signature(&signature_key, body_bytes(&body), &signature_header)
-        .map_err(error::to_napi)
+    let result = (|| -> Result<(), Failure> {
+        let key: String = js::required(Some(signature_key), "signatureKey")?;
+        let body: Body = js::required(Some(body), "body")?;
+        let header: String = js::required(Some(signature_header), "signatureHeader")?;
+        Ok(elements_auth::verify_webhook_signature(
+            &key, &body.0, &header,
+        )?)
+    })();
+    sync(&env, result)
 }
 
 /// The `Elements-Webhook-Signature` value the platform would send for `body`
 /// (`sha256=<base64 HMAC-SHA256>`), to sign test events for your own endpoint.
-#[napi(catch_unwind)]
-pub fn sign_webhook(signature_key: String, body: Either<String, Buffer>) -> String {
-    elements_auth::sign_webhook(&signature_key, body_bytes(&body))
+#[napi(
+    catch_unwind,
+    ts_args_type = "signatureKey: string, body: string | Buffer"
+)]
+pub fn sign_webhook(
+    env: Env,
+    signature_key: Unknown<'_>,
+    body: Unknown<'_>,
+) -> napi::Result<String> {
+    let result = (|| -> Result<String, Failure> {
+        let key: String = js::required(Some(signature_key), "signatureKey")?;
+        let body: Body = js::required(Some(body), "body")?;
+        Ok(elements_auth::sign_webhook(&key, &body.0))
+    })();
+    sync(&env, result)
 }
 
 /// The header that carries an event's signature: `Elements-Webhook-Signature`.
@@ -65,9 +117,6 @@ pub const SIGNATURE_HEADER: &str = elements_auth::SIGNATURE_HEADER;
 #[napi]
 pub const CORE_VERSION: &str = elements_auth::VERSION;
 
-fn body_bytes(body: &Either<String, Buffer>) -> &[u8] {
-    match body {
-        Either::A(text) => text.as_bytes(),
-        Either::B(bytes) => bytes.as_ref(),
-    }
-}
+/// The version of this binding (released together with the core).
+#[napi]
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

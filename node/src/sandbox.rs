@@ -1,11 +1,17 @@
 //! `Sandbox`: the in-process platform and vendor emulator, for offline tests.
 
-use crate::error::{sandbox as sandbox_error, sandbox_message};
+use crate::client::Client;
+use crate::error::{sync, Failure};
+use crate::js::{self, Fields};
+use crate::types::ClientOptions;
+use elements_auth::Error;
+use napi::bindgen_prelude::Unknown;
+use napi::Env;
 use napi_derive::napi;
 use serde_json::Value;
 
 /// How to start a `Sandbox`; all optional.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct SandboxOptions {
     /// TCP port on 127.0.0.1; 0 or omitted picks a free port.
     pub port: Option<u32>,
@@ -17,6 +23,37 @@ pub struct SandboxOptions {
     pub user_secret: Option<String>,
     /// The organization secret the platform expects; omitted = random.
     pub organization_secret: Option<String>,
+}
+
+impl SandboxOptions {
+    /// Reads the `options` argument into the sandbox crate's options.
+    fn read(value: Option<Unknown<'_>>) -> js::Check<elements_auth_sandbox::SandboxOptions> {
+        let mut o = elements_auth_sandbox::SandboxOptions::default();
+        let Some(value) = js::given(value, "options")? else {
+            return Ok(o);
+        };
+        let f = Fields::argument(value, "options")?;
+        let s = SandboxOptions {
+            port: f.optional("port")?,
+            auto_consent: f.optional("autoConsent")?,
+            code_ttl_ms: f.optional("codeTtlMs")?,
+            user_secret: f.optional("userSecret")?,
+            organization_secret: f.optional("organizationSecret")?,
+        };
+        if let Some(port) = s.port {
+            o.port = u16::try_from(port)
+                .map_err(|_| Error::invalid_input("port", "must be between 0 and 65535"))?;
+        }
+        if let Some(auto) = s.auto_consent {
+            o.auto_consent = auto;
+        }
+        if let Some(ttl) = s.code_ttl_ms {
+            o.code_ttl = elements_auth::millis("codeTtlMs", ttl)?;
+        }
+        o.user_secret = s.user_secret;
+        o.organization_secret = s.organization_secret;
+        Ok(o)
+    }
 }
 
 /// A running sandbox: the platform API and a vendor consent page on
@@ -31,25 +68,37 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts a sandbox (binding the port happens before this returns).
     #[napi(factory, catch_unwind)]
-    pub fn start(options: Option<SandboxOptions>) -> napi::Result<Sandbox> {
-        let mut o = elements_auth_sandbox::SandboxOptions::default();
-        if let Some(opts) = options {
-            if let Some(port) = opts.port {
-                o.port = u16::try_from(port)
-                    .map_err(|_| crate::error::invalid("port", "must be between 0 and 65535"))?;
-            }
-            if let Some(auto) = opts.auto_consent {
-                o.auto_consent = auto;
-            }
-            if let Some(ttl) = opts.code_ttl_ms {
-                o.code_ttl = crate::types::millis("codeTtlMs", ttl)?;
-            }
-            o.user_secret = opts.user_secret;
-            o.organization_secret = opts.organization_secret;
-        }
-        elements_auth_sandbox::Sandbox::start(o)
-            .map(|inner| Sandbox { inner })
-            .map_err(sandbox_error)
+    pub fn start(
+        env: Env,
+        #[napi(ts_arg_type = "SandboxOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<Sandbox> {
+        let started = SandboxOptions::read(options)
+            .map_err(Failure::from)
+            .and_then(|o| Ok(elements_auth_sandbox::Sandbox::start(o)?));
+        sync(&env, started.map(|inner| Sandbox { inner }))
+    }
+
+    /// A `Client` for this sandbox: its base URL and secrets, then `options`
+    /// (any `ClientOptions`, which override them).
+    #[napi(catch_unwind)]
+    pub fn client(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "ClientOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<Client> {
+        let built = ClientOptions::read(options)
+            .map_err(Failure::from)
+            .and_then(|mut o| {
+                o.base_url = o.base_url.or_else(|| Some(self.inner.base_url()));
+                o.user_secret = o
+                    .user_secret
+                    .or_else(|| Some(self.inner.user_secret().to_owned()));
+                o.organization_secret = o
+                    .organization_secret
+                    .or_else(|| Some(self.inner.organization_secret().to_owned()));
+                Client::build(&env, o)
+            });
+        sync(&env, built)
     }
 
     /// The platform base URL to give a `Client` (`http://127.0.0.1:<port>/elements/api-v2`).
@@ -85,24 +134,45 @@ impl Sandbox {
     /// Plays the user clicking Allow on `oauthUrl`: returns the callback URL
     /// the browser would land on, with a fresh code and the state.
     #[napi(catch_unwind)]
-    pub fn approve(&self, oauth_url: String) -> napi::Result<String> {
-        self.inner.approve(&oauth_url).map_err(sandbox_error)
+    pub fn approve(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] oauth_url: Unknown<'_>,
+    ) -> napi::Result<String> {
+        let result = js::required::<String>(Some(oauth_url), "oauthUrl")
+            .map_err(Failure::from)
+            .and_then(|url| Ok(self.inner.approve(&url)?));
+        sync(&env, result)
     }
 
     /// Plays the user clicking Deny on `oauthUrl`: returns the callback URL
     /// with `error=access_denied`.
     #[napi(catch_unwind)]
-    pub fn deny(&self, oauth_url: String) -> napi::Result<String> {
-        self.inner.deny(&oauth_url).map_err(sandbox_error)
+    pub fn deny(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] oauth_url: Unknown<'_>,
+    ) -> napi::Result<String> {
+        let result = js::required::<String>(Some(oauth_url), "oauthUrl")
+            .map_err(Failure::from)
+            .and_then(|url| Ok(self.inner.deny(&url)?));
+        sync(&env, result)
     }
 
     /// Queues a fault for the next `count` API requests (default 1): `slow:<ms>`,
     /// `status:<400-599>`, `drop` (close the connection), `badjson` or `huge`.
     #[napi(catch_unwind)]
-    pub fn inject_fault(&self, mode: String, count: Option<u32>) -> napi::Result<()> {
-        self.inner
-            .inject_fault(&mode, count.unwrap_or(1))
-            .map_err(sandbox_error)
+    pub fn inject_fault(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] mode: Unknown<'_>,
+        #[napi(ts_arg_type = "number | undefined | null")] count: Option<Unknown<'_>>,
+    ) -> napi::Result<()> {
+        let result = js::required::<String>(Some(mode), "mode")
+            .and_then(|mode| Ok((mode, js::optional::<u32>(count, "count")?)))
+            .map_err(Failure::from)
+            .and_then(|(mode, count)| Ok(self.inner.inject_fault(&mode, count.unwrap_or(1))?));
+        sync(&env, result)
     }
 
     /// Removes every queued fault.
@@ -113,14 +183,12 @@ impl Sandbox {
 
     /// Every API request received so far, as sent (`method`, `path`,
     /// `rawQuery`, `query` pairs, `headers`, `body`). These hold the secrets
-    /// that were sent: keep them out of logs. Throws `SANDBOX` if the record
-    /// cannot be read.
+    /// that were sent: keep them out of logs.
     #[napi(
         ts_return_type = "Array<{ method: string; path: string; rawQuery: string; query: Array<[string, string]>; headers: Record<string, string>; body: string }>"
     )]
-    pub fn requests(&self) -> napi::Result<Value> {
-        serde_json::from_str(&self.inner.requests_json())
-            .map_err(|e| sandbox_message(&format!("recorded requests are not valid JSON: {e}")))
+    pub fn requests(&self) -> Value {
+        self.inner.requests_value()
     }
 
     /// The instances the sandbox currently stores, as `GET /instances/{id}` returns them.

@@ -1,15 +1,17 @@
-//! Plain JS objects in and out, and the result classes whose secrets stay out
-//! of `util.inspect` (the package's `index.js` adds the masked inspect/toJSON).
+//! The plain JS objects a call takes, read field by field ([`crate::js`]),
+//! and the results, whose secrets stay out of `util.inspect` (the package's
+//! `index.js` adds the masked inspect/toJSON views).
 
-use crate::error::invalid;
-use napi::bindgen_prelude::{
-    FromNapiValue, Object, ToNapiValue, TypeName, Unknown, ValidateNapiValue, ValueType,
-};
+use crate::js::{self, Bytes, Check, Fields, FromJs, Json};
+use elements_auth::{millis, Binding, Secret};
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::Value;
 
-/// Options of `new Client(...)`; all optional.
-#[napi(object)]
+/// Options of `new Client(...)` and `sandbox.client(...)`; all optional.
+/// Each maps onto the core's `ClientOptions` field of the same name
+/// (durations in milliseconds).
+#[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Default)]
 pub struct ClientOptions {
     /// API base URL, such as a sandbox's `baseUrl` (exclusive with `environment`).
@@ -23,40 +25,79 @@ pub struct ClientOptions {
     pub organization_secret: Option<String>,
     /// Time limit of one request in milliseconds (default 30000).
     pub timeout_ms: Option<f64>,
-    /// Appended to the `User-Agent` header, after `node/<version>`.
+    /// Appended to the `User-Agent` header, after
+    /// `elements-auth/<version> (node <Node.js version>)`: name your application here.
     pub user_agent: Option<String>,
     /// A PEM file of extra CA certificates, trusted with the operating system's roots.
     pub ca_file: Option<String>,
     /// An explicit proxy URL (default: `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`).
     pub proxy: Option<String>,
-    /// How many times a GET is retried on connection failures and 429/502/503/504 (default 2).
+    /// How many times an idempotent call is retried on connection failures,
+    /// timeouts and 429/502/503/504 (default 2).
     pub max_retries: Option<u32>,
     /// Cap on one wait between retries in milliseconds (default 10000).
     pub max_retry_delay_ms: Option<f64>,
     /// First backoff delay in milliseconds, doubled on each retry (default 200).
     pub retry_base_delay_ms: Option<f64>,
     /// Cap on a response body's size in bytes (default 10 MiB).
-    pub response_limit: Option<f64>,
+    #[napi(ts_type = "number")]
+    pub response_limit: Option<u64>,
     /// Start from `ELEMENTS_BASE_URL`, `ELEMENTS_USER_SECRET` and
     /// `ELEMENTS_ORGANIZATION_SECRET`; explicit options override them.
     pub from_env: Option<bool>,
 }
 
-/// Milliseconds from JS as a Duration, rejecting negative or non-finite values.
-pub(crate) fn millis(field: &str, value: f64) -> napi::Result<std::time::Duration> {
-    if !value.is_finite() || value < 0.0 {
-        return Err(invalid(
-            field,
-            "must be a finite number of milliseconds, >= 0",
-        ));
+impl ClientOptions {
+    /// Reads the `options` argument (absent = no options).
+    pub(crate) fn read(value: Option<Unknown<'_>>) -> Check<ClientOptions> {
+        match js::given(value, "options")? {
+            Some(v) => {
+                let f = Fields::argument(v, "options")?;
+                Ok(ClientOptions {
+                    base_url: f.optional("baseUrl")?,
+                    environment: f.optional("environment")?,
+                    user_secret: f.optional("userSecret")?,
+                    organization_secret: f.optional("organizationSecret")?,
+                    timeout_ms: f.optional("timeoutMs")?,
+                    user_agent: f.optional("userAgent")?,
+                    ca_file: f.optional("caFile")?,
+                    proxy: f.optional("proxy")?,
+                    max_retries: f.optional("maxRetries")?,
+                    max_retry_delay_ms: f.optional("maxRetryDelayMs")?,
+                    retry_base_delay_ms: f.optional("retryBaseDelayMs")?,
+                    response_limit: f.optional::<Bytes>("responseLimit")?.map(|b| b.0),
+                    from_env: f.optional("fromEnv")?,
+                })
+            }
+            None => Ok(ClientOptions::default()),
+        }
     }
-    Ok(std::time::Duration::from_micros(
-        (value * 1000.0).round() as u64
-    ))
+
+    /// The core's options, field for field, naming this binding and its
+    /// runtime for the `User-Agent`.
+    pub(crate) fn into_core(self, binding: Binding) -> Check<elements_auth::ClientOptions> {
+        let duration = |field: &str, ms: Option<f64>| ms.map(|v| millis(field, v)).transpose();
+        let mut o = elements_auth::ClientOptions::default();
+        o.base_url = self.base_url;
+        o.environment = self.environment;
+        o.user_secret = self.user_secret.map(Secret::new);
+        o.organization_secret = self.organization_secret.map(Secret::new);
+        o.timeout = duration("timeoutMs", self.timeout_ms)?;
+        o.user_agent = self.user_agent;
+        o.ca_file = self.ca_file.map(Into::into);
+        o.proxy = self.proxy;
+        o.max_retries = self.max_retries;
+        o.max_retry_delay = duration("maxRetryDelayMs", self.max_retry_delay_ms)?;
+        o.retry_base_delay = duration("retryBaseDelayMs", self.retry_base_delay_ms)?;
+        o.response_limit = self.response_limit;
+        o.from_env = self.from_env;
+        o.binding = Some(binding);
+        Ok(o)
+    }
 }
 
 /// What `oauthUrl` needs (step 1).
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct OAuthUrlRequest {
     /// Element key or id, such as `concur`.
     pub element: String,
@@ -74,31 +115,29 @@ pub struct OAuthUrlRequest {
     pub scope: Option<String>,
     /// Element-specific extra query parameters as ordered `[name, value]` pairs.
     #[napi(ts_type = "Array<[string, string]>")]
-    pub params: Option<Vec<Vec<String>>>,
+    pub params: Option<Vec<(String, String)>>,
 }
 
 impl OAuthUrlRequest {
-    pub(crate) fn into_core(self) -> napi::Result<elements_auth::OAuthUrlRequest> {
-        let mut req = elements_auth::OAuthUrlRequest::new(
-            self.element,
-            self.api_key,
-            self.api_secret,
-            self.callback_url,
-        );
-        req.site_address = self.site_address;
-        req.state = self.state;
-        req.scope = self.scope;
-        for (i, pair) in self.params.unwrap_or_default().into_iter().enumerate() {
-            match <[String; 2]>::try_from(pair) {
-                Ok([name, value]) => req.params.push((name, value)),
-                Err(_) => {
-                    return Err(invalid(
-                        &format!("params[{i}]"),
-                        "must be a [name, value] pair of strings",
-                    ))
-                }
-            }
-        }
+    /// Reads the `request` argument into the core's request.
+    pub(crate) fn read(value: Option<Unknown<'_>>) -> Check<elements_auth::OAuthUrlRequest> {
+        let f = Fields::argument(js::present(value, "request")?, "request")?;
+        let r = OAuthUrlRequest {
+            element: f.required("element")?,
+            api_key: f.required("apiKey")?,
+            api_secret: f.required("apiSecret")?,
+            callback_url: f.required("callbackUrl")?,
+            site_address: f.optional("siteAddress")?,
+            state: f.optional("state")?,
+            scope: f.optional("scope")?,
+            params: f.optional("params")?,
+        };
+        let mut req =
+            elements_auth::OAuthUrlRequest::new(r.element, r.api_key, r.api_secret, r.callback_url);
+        req.site_address = r.site_address;
+        req.state = r.state;
+        req.scope = r.scope;
+        req.params = r.params.unwrap_or_default();
         Ok(req)
     }
 }
@@ -125,7 +164,7 @@ impl From<elements_auth::OAuthUrl> for OAuthUrl {
 }
 
 /// Event configuration of a new instance.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct Events {
     /// `polling` (the platform polls the vendor) or `webhook` (the vendor calls back).
     #[napi(ts_type = "'polling' | 'webhook'")]
@@ -141,8 +180,31 @@ pub struct Events {
     pub poller_configuration: Option<Value>,
 }
 
+impl FromJs for Events {
+    fn from_js(value: Unknown<'_>, field: &str) -> Check<Self> {
+        let f = Fields::nested(value, field)?;
+        Ok(Events {
+            vendor_type: f.required("vendorType")?,
+            callback_url: f.required("callbackUrl")?,
+            signature_key: f.optional("signatureKey")?,
+            refresh_interval: f.optional("refreshInterval")?,
+            poller_configuration: f.optional::<Json>("pollerConfiguration")?.map(|j| j.0),
+        })
+    }
+}
+
+impl Events {
+    fn into_core(self) -> Check<elements_auth::Events> {
+        let mut events = elements_auth::Events::new(self.vendor_type.parse()?, self.callback_url);
+        events.signature_key = self.signature_key.map(Secret::new);
+        events.refresh_interval = self.refresh_interval;
+        events.poller_configuration = self.poller_configuration;
+        Ok(events)
+    }
+}
+
 /// What `createInstance` needs (step 3).
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CreateInstanceRequest {
     /// Element key, such as `concur`.
     pub element: String,
@@ -169,95 +231,61 @@ pub struct CreateInstanceRequest {
 }
 
 /// The `configuration` object of a create request, in its key order (that of
-/// `Object.keys`). A value that is not a string is kept as `None` so that the
+/// `Object.keys`). A value that is not a string is kept as `None`, so that the
 /// request is refused without the value ever being copied or shown.
 pub struct Configuration(Vec<(String, Option<String>)>);
 
-impl TypeName for Configuration {
-    fn type_name() -> &'static str {
-        "Configuration"
-    }
-
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ValidateNapiValue for Configuration {}
-
-impl FromNapiValue for Configuration {
-    unsafe fn from_napi_value(
-        env: napi::sys::napi_env,
-        napi_val: napi::sys::napi_value,
-    ) -> napi::Result<Self> {
-        // SAFETY: `env` and `napi_val` come straight from napi for this call.
-        let obj = unsafe { Object::from_napi_value(env, napi_val)? };
+impl FromJs for Configuration {
+    fn from_js(value: Unknown<'_>, field: &str) -> Check<Self> {
+        let f = Fields::nested(value, field)?;
         let mut entries = Vec::new();
-        for key in Object::keys(&obj)? {
-            let value = match obj.get::<Unknown>(&key)? {
-                // SAFETY: the value was just checked to be a JS string.
-                Some(v) if v.get_type()? == ValueType::String => {
-                    Some(unsafe { v.cast::<String>()? })
+        for (key, value) in f.entries()? {
+            let text = match value {
+                Some(v) if js::is_string(&v, &f.name(&key))? => {
+                    Some(String::from_js(v, &f.name(&key))?)
                 }
                 _ => None,
             };
-            entries.push((key, value));
+            entries.push((key, text));
         }
         Ok(Configuration(entries))
     }
 }
 
-impl ToNapiValue for Configuration {
-    unsafe fn to_napi_value(
-        env: napi::sys::napi_env,
-        val: Self,
-    ) -> napi::Result<napi::sys::napi_value> {
-        let mut obj = Object::new(&napi::Env::from(env))?;
-        for (key, value) in val.0 {
-            if let Some(value) = value {
-                obj.set(key, value)?;
-            }
-        }
-        // SAFETY: `env` comes straight from napi for this call.
-        unsafe { Object::to_napi_value(env, obj) }
-    }
-}
-
 impl CreateInstanceRequest {
-    pub(crate) fn into_core(self) -> napi::Result<elements_auth::CreateInstanceRequest> {
+    /// Reads the `request` argument into the core's request.
+    pub(crate) fn read(value: Option<Unknown<'_>>) -> Check<elements_auth::CreateInstanceRequest> {
+        let f = Fields::argument(js::present(value, "request")?, "request")?;
+        let r = CreateInstanceRequest {
+            element: f.required("element")?,
+            code: f.required("code")?,
+            name: f.required("name")?,
+            api_key: f.required("apiKey")?,
+            api_secret: f.required("apiSecret")?,
+            callback_url: f.required("callbackUrl")?,
+            tags: f.optional("tags")?,
+            filter_response_nulls: f.optional("filterResponseNulls")?,
+            events: f.optional("events")?,
+            configuration: f.optional("configuration")?,
+        };
         let mut req = elements_auth::CreateInstanceRequest::new(
-            self.element,
-            self.code,
-            self.name,
-            self.api_key,
-            self.api_secret,
-            self.callback_url,
+            r.element,
+            r.code,
+            r.name,
+            r.api_key,
+            r.api_secret,
+            r.callback_url,
         );
-        req.tags = self.tags.unwrap_or_default();
-        req.filter_response_nulls = self.filter_response_nulls;
-        if let Some(e) = self.events {
-            let vendor_type = e.vendor_type.parse().map_err(|_| {
-                invalid(
-                    "events.vendorType",
-                    &format!(
-                        "must be \"polling\" or \"webhook\", not {:?}",
-                        e.vendor_type
-                    ),
-                )
-            })?;
-            let mut events = elements_auth::Events::new(vendor_type, e.callback_url);
-            events.signature_key = e.signature_key.map(Into::into);
-            events.refresh_interval = e.refresh_interval;
-            events.poller_configuration = e.poller_configuration;
-            req.events = Some(events);
-        }
+        req.tags = r.tags.unwrap_or_default();
+        req.filter_response_nulls = r.filter_response_nulls;
+        req.events = r.events.map(Events::into_core).transpose()?;
         // Entries are named `configuration[i]`, as the core names them.
-        let entries = self.configuration.map(|c| c.0).unwrap_or_default();
+        let entries = r.configuration.map(|c| c.0).unwrap_or_default();
         for (i, (key, value)) in entries.into_iter().enumerate() {
             let Some(value) = value else {
-                return Err(invalid(
-                    &format!("configuration[{i}]"),
-                    &format!("the value of {key} must be a string"),
+                return Err(elements_auth::Error::invalid_input(
+                    format!("configuration[{i}]"),
+                    format!("the value of {key} must be a string"),
                 ));
             };
             req.configuration.push((key, value));
@@ -298,8 +326,8 @@ impl From<elements_auth::Grant> for Grant {
     }
 }
 
-/// An element instance. `util.inspect` and `toJSON` mask the token; read it
-/// with `.token`.
+/// An element instance. `util.inspect` and `toJSON` mask the token and leave
+/// `raw` out; read them with `.token` and `.raw`.
 #[napi]
 pub struct Instance {
     inner: elements_auth::Instance,
@@ -349,7 +377,8 @@ impl Instance {
         self.inner.disabled
     }
 
-    /// The platform's whole JSON answer (it holds the token too).
+    /// The platform's whole JSON answer. It holds the token and may echo
+    /// other secrets: keep it out of logs.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn raw(&self) -> Value {
         self.inner.raw.clone()
