@@ -752,6 +752,32 @@ enum ea_result ea_sandbox_options_set_organization_secret(struct ea_sandbox_opti
                                                           struct ea_error **err);
 
 /**
+ * Sets how many connections are served at once (default 512); beyond it a
+ * connection gets 503. 0 is refused by `ea_sandbox_start_with`.
+ */
+enum ea_result ea_sandbox_options_set_max_connections(struct ea_sandbox_options *opts,
+                                                      uint32_t max_connections,
+                                                      struct ea_error **err);
+
+/**
+ * Sets how long one request may take to arrive, keep-alive wait included,
+ * in milliseconds (default 30000): a stalled client is then cut off.
+ * 0 is refused by `ea_sandbox_start_with`.
+ */
+enum ea_result ea_sandbox_options_set_read_timeout_ms(struct ea_sandbox_options *opts,
+                                                      uint64_t read_timeout_ms,
+                                                      struct ea_error **err);
+
+/**
+ * Sets how many requests `ea_sandbox_requests_json` keeps (default 10000);
+ * the oldest are dropped first (`ea_sandbox_requests_dropped` counts them).
+ * 0 is refused by `ea_sandbox_start_with`.
+ */
+enum ea_result ea_sandbox_options_set_request_log_limit(struct ea_sandbox_options *opts,
+                                                        uint32_t request_log_limit,
+                                                        struct ea_error **err);
+
+/**
  * Frees sandbox options. NULL is a no-op.
  */
 void ea_sandbox_options_free(struct ea_sandbox_options *opts);

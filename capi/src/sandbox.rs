@@ -135,6 +135,50 @@ pub extern "C" fn ea_sandbox_options_set_organization_secret(
     })
 }
 
+/// Sets how many connections are served at once (default 512); beyond it a
+/// connection gets 503. 0 is refused by `ea_sandbox_start_with`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_max_connections(
+    opts: *mut ea_sandbox_options,
+    max_connections: u32,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.max_connections = max_connections as usize;
+        Ok(())
+    })
+}
+
+/// Sets how long one request may take to arrive, keep-alive wait included,
+/// in milliseconds (default 30000): a stalled client is then cut off.
+/// 0 is refused by `ea_sandbox_start_with`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_read_timeout_ms(
+    opts: *mut ea_sandbox_options,
+    read_timeout_ms: u64,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.read_timeout = Duration::from_millis(read_timeout_ms);
+        Ok(())
+    })
+}
+
+/// Sets how many requests `ea_sandbox_requests_json` keeps (default 10000);
+/// the oldest are dropped first (`ea_sandbox_requests_dropped` counts them).
+/// 0 is refused by `ea_sandbox_start_with`.
+#[no_mangle]
+pub extern "C" fn ea_sandbox_options_set_request_log_limit(
+    opts: *mut ea_sandbox_options,
+    request_log_limit: u32,
+    err: *mut *mut ea_error,
+) -> ea_result {
+    set_option(opts, err, |o| {
+        o.request_log_limit = request_log_limit as usize;
+        Ok(())
+    })
+}
+
 /// Frees sandbox options. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_options_free(opts: *mut ea_sandbox_options) {

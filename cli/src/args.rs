@@ -72,6 +72,15 @@ pub struct SandboxArgs {
     /// Show the consent page with Allow and Deny instead of redirecting straight back.
     #[arg(long)]
     pub manual_consent: bool,
+    /// Connections served at once; beyond it a connection gets 503.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds one request may take to arrive (keep-alive wait included).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub read_timeout: u64,
+    /// How many requests the sandbox remembers (the oldest are dropped first).
+    #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub request_log_limit: u32,
 }
 
 /// Where the platform is and how to authenticate to it.

@@ -1,6 +1,6 @@
 //! One function per subcommand.
 
-use crate::args::{CreateArgs, LoginArgs, UrlArgs, VerifyArgs};
+use crate::args::{CreateArgs, LoginArgs, SandboxArgs, UrlArgs, VerifyArgs};
 use crate::error::{CliError, CliResult};
 use crate::login::{self, CallbackListener, WaitOptions};
 use crate::{browser, inputs, output};
@@ -22,11 +22,15 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 }
 
 /// `elements-auth sandbox`: serve until Ctrl-C.
-pub fn sandbox(port: u16, manual_consent: bool, json: bool) -> CliResult<()> {
+pub fn sandbox(args: &SandboxArgs, json: bool) -> CliResult<()> {
+    let manual_consent = args.manual_consent;
     let interrupted = interrupt_flag();
     let sandbox = Sandbox::start(SandboxOptions {
-        port,
+        port: args.port,
         auto_consent: !manual_consent,
+        max_connections: args.max_connections as usize,
+        read_timeout: Duration::from_secs(args.read_timeout),
+        request_log_limit: args.request_log_limit as usize,
         ..SandboxOptions::default()
     })
     .map_err(|e| CliError::Input(format!("cannot start the sandbox: {e}")))?;

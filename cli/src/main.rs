@@ -20,7 +20,7 @@ fn main() {
     let json = cli.json;
     let result = match cli.command {
         Command::Demo => demo::demo(json),
-        Command::Sandbox(a) => commands::sandbox(a.port, a.manual_consent, json),
+        Command::Sandbox(a) => commands::sandbox(&a, json),
         Command::Url(a) => commands::url(&a, json),
         Command::Create(a) => commands::create(&a, json),
         Command::Login(a) => commands::login(&a, json),

@@ -31,8 +31,13 @@ fn url_of(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 #[pymethods]
 impl Sandbox {
     /// Starts the sandbox and returns once it accepts connections.
+    ///
+    /// ``max_connections``, ``read_timeout`` (seconds) and
+    /// ``request_log_limit`` bound what a long-running sandbox holds; None
+    /// keeps the defaults (512 connections, 30 s, 10,000 requests).
     #[new]
-    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None))]
+    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None, max_connections=None, read_timeout=None, request_log_limit=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         auto_consent: bool,
@@ -40,15 +45,30 @@ impl Sandbox {
         code_ttl: f64,
         user_secret: Option<String>,
         organization_secret: Option<String>,
+        max_connections: Option<usize>,
+        read_timeout: Option<f64>,
+        request_log_limit: Option<usize>,
     ) -> PyResult<Self> {
-        let options = SandboxOptions {
+        let seconds = |field: &str, value: f64| {
+            elements_auth::seconds(field, value).map_err(|e| errors::to_py(py, e))
+        };
+        let mut options = SandboxOptions {
             port,
             auto_consent,
-            code_ttl: elements_auth::seconds("code_ttl", code_ttl)
-                .map_err(|e| errors::to_py(py, e))?,
+            code_ttl: seconds("code_ttl", code_ttl)?,
             user_secret,
             organization_secret,
+            ..SandboxOptions::default()
         };
+        if let Some(n) = max_connections {
+            options.max_connections = n;
+        }
+        if let Some(t) = read_timeout {
+            options.read_timeout = seconds("read_timeout", t)?;
+        }
+        if let Some(n) = request_log_limit {
+            options.request_log_limit = n;
+        }
         py.detach(move || elements_auth_sandbox::Sandbox::start(options))
             .map(|inner| Sandbox { inner })
             .map_err(|e| errors::sandbox(py, e))
@@ -149,6 +169,13 @@ impl Sandbox {
     /// ``headers`` (lower-case names) and ``body`` (text). They carry secrets.
     fn requests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         crate::json::to_py(py, &self.inner.requests_value())
+    }
+
+    /// How many recorded requests were dropped from the front of the log to
+    /// keep it within ``request_log_limit``.
+    #[getter]
+    fn requests_dropped(&self) -> u64 {
+        self.inner.requests_dropped()
     }
 
     /// The instances the sandbox holds, as the platform's JSON dicts.

@@ -89,17 +89,30 @@ pub struct SandboxOptions {
     pub user_secret: Option<String>,
     /// The organization secret the platform Authorization header must carry; `None` = random.
     pub organization_secret: Option<String>,
+    /// Connections served at once (default 512); beyond it a connection gets 503.
+    pub max_connections: usize,
+    /// How long one request may take to arrive, keep-alive wait included
+    /// (default 30 s): a stalled or trickling client is then cut off.
+    pub read_timeout: Duration,
+    /// How many requests [`Sandbox::requests`] keeps (default 10,000); the
+    /// oldest are dropped first.
+    pub request_log_limit: usize,
 }
 
 impl Default for SandboxOptions {
-    /// Free port, auto-consent on, 10-minute codes, random secrets.
+    /// Free port, auto-consent on, 10-minute codes, random secrets, and the
+    /// limits of a long-running server.
     fn default() -> Self {
+        let limits = Limits::default();
         SandboxOptions {
             port: 0,
             auto_consent: true,
             code_ttl: Duration::from_secs(600),
             user_secret: None,
             organization_secret: None,
+            max_connections: limits.max_connections,
+            read_timeout: limits.request_timeout,
+            request_log_limit: limits.request_log_entries,
         }
     }
 }
@@ -114,6 +127,9 @@ impl fmt::Debug for SandboxOptions {
             .field("code_ttl", &self.code_ttl)
             .field("user_secret", &given(&self.user_secret))
             .field("organization_secret", &given(&self.organization_secret))
+            .field("max_connections", &self.max_connections)
+            .field("read_timeout", &self.read_timeout)
+            .field("request_log_limit", &self.request_log_limit)
             .finish()
     }
 }
@@ -330,6 +346,14 @@ fn check_secret(name: &str, value: Option<String>) -> Result<String, SandboxErro
 impl Sandbox {
     /// Binds 127.0.0.1 and starts serving on a background thread.
     pub fn start(options: SandboxOptions) -> Result<Sandbox, SandboxError> {
+        if options.max_connections == 0 || options.request_log_limit == 0 {
+            return Err(SandboxError::new(
+                "max_connections and request_log_limit must be at least 1",
+            ));
+        }
+        if options.read_timeout.is_zero() {
+            return Err(SandboxError::new("read_timeout must be greater than zero"));
+        }
         let user_secret = check_secret("user_secret", options.user_secret)?;
         let organization_secret = check_secret("organization_secret", options.organization_secret)?;
         let listener = TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
@@ -347,7 +371,12 @@ impl Sandbox {
             code_ttl: options.code_ttl,
             user_secret,
             organization_secret,
-            limits: Limits::default(),
+            limits: Limits {
+                max_connections: options.max_connections,
+                request_timeout: options.read_timeout,
+                request_log_entries: options.request_log_limit,
+                ..Limits::default()
+            },
             state: Mutex::new(state::State::default()),
             stopping: AtomicBool::new(false),
             next_conn: AtomicU64::new(0),

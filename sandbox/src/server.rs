@@ -74,22 +74,25 @@ impl Drop for ConnGuard {
 }
 
 /// A socket whose reads fail once `deadline` has passed, however the bytes
-/// trickle in (each read waits at most until then).
+/// trickle in (each read waits at most until then). `None`: no deadline (a
+/// read timeout too long to add to the clock).
 struct DeadlineStream {
     stream: TcpStream,
-    deadline: Instant,
+    deadline: Option<Instant>,
 }
 
 impl Read for DeadlineStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let left = self.deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "request deadline passed",
-            ));
+        if let Some(deadline) = self.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "request deadline passed",
+                ));
+            }
+            self.stream.set_read_timeout(Some(left))?;
         }
-        self.stream.set_read_timeout(Some(left))?;
         self.stream.read(buf)
     }
 }
@@ -103,11 +106,11 @@ fn serve_connection(guard: ConnGuard, stream: TcpStream) {
     };
     let mut reader = BufReader::new(DeadlineStream {
         stream,
-        deadline: Instant::now() + shared.limits.request_timeout,
+        deadline: None,
     });
     while !shared.stopping.load(Ordering::SeqCst) {
         // Each request, keep-alive wait included, must arrive in time.
-        reader.get_mut().deadline = Instant::now() + shared.limits.request_timeout;
+        reader.get_mut().deadline = Instant::now().checked_add(shared.limits.request_timeout);
         let req = match http::read_request(&mut reader, &mut writer) {
             Ok(Some(r)) => r,
             Ok(None) => break,

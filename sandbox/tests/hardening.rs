@@ -102,3 +102,109 @@ fn f10_normal_calls_succeed_while_300_connections_stall() {
     );
     drop(stalled);
 }
+
+fn with(options: SandboxOptions) -> Sandbox {
+    Sandbox::start(options).expect("sandbox starts")
+}
+
+#[test]
+fn f10_a_stalled_connection_is_cut_off_after_the_read_timeout() {
+    let sb = with(SandboxOptions {
+        read_timeout: Duration::from_millis(300),
+        ..SandboxOptions::default()
+    });
+    let mut s = TcpStream::connect(("127.0.0.1", sb.port())).unwrap();
+    s.write_all(b"GET /elements/api-v2/instances HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let started = Instant::now();
+    let mut buf = [0u8; 64];
+    let n = std::io::Read::read(&mut s, &mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "closed without an answer");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // A byte now and then does not keep it open either.
+    let mut s = TcpStream::connect(("127.0.0.1", sb.port())).unwrap();
+    let started = Instant::now();
+    for b in b"GET /elements/api-v2/instances HTTP/1.1\r\n" {
+        if s.write_all(&[*b]).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let n = std::io::Read::read(&mut s, &mut buf).unwrap_or(0);
+    assert_eq!(n, 0);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn f10_connections_beyond_the_cap_get_503_and_the_sandbox_recovers() {
+    let sb = with(SandboxOptions {
+        max_connections: 4,
+        read_timeout: Duration::from_millis(500),
+        ..SandboxOptions::default()
+    });
+    let stalled: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", sb.port())).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\n").unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let r = get(&sb, "/elements/api-v2/instances");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("1"));
+    // Once the stalled ones are cut off, calls succeed again.
+    std::thread::sleep(Duration::from_millis(1000));
+    let r = api(&sb, "GET", "/instances", None);
+    assert_eq!(r.status, 200, "{}", r.text());
+    drop(stalled);
+}
+
+#[test]
+fn f10_the_request_log_keeps_the_newest_and_counts_what_it_dropped() {
+    let sb = with(SandboxOptions {
+        request_log_limit: 10,
+        ..SandboxOptions::default()
+    });
+    for i in 0..25 {
+        let r = get(&sb, &format!("/elements/api-v2/instances?n={i}"));
+        assert_eq!(r.status, 401);
+    }
+    let log = sb.requests();
+    assert_eq!(log.len(), 10);
+    assert_eq!(sb.requests_dropped(), 15);
+    assert_eq!(log[0].raw_query, "n=15");
+    assert_eq!(log[9].raw_query, "n=24");
+}
+
+#[test]
+fn limits_must_be_usable() {
+    for options in [
+        SandboxOptions {
+            max_connections: 0,
+            ..SandboxOptions::default()
+        },
+        SandboxOptions {
+            request_log_limit: 0,
+            ..SandboxOptions::default()
+        },
+        SandboxOptions {
+            read_timeout: Duration::ZERO,
+            ..SandboxOptions::default()
+        },
+    ] {
+        assert!(Sandbox::start(options).is_err());
+    }
+    // The longest read timeout does not overflow the clock.
+    let sb = with(SandboxOptions {
+        read_timeout: Duration::MAX,
+        ..SandboxOptions::default()
+    });
+    assert_eq!(api(&sb, "GET", "/instances", None).status, 200);
+}

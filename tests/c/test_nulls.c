@@ -180,6 +180,9 @@ static void nulls(void) {
   N("opts", ea_sandbox_options_set_port, NULL, 0);
   N("opts", ea_sandbox_options_set_auto_consent, NULL, true);
   N("opts", ea_sandbox_options_set_code_ttl_ms, NULL, 1000);
+  N("opts", ea_sandbox_options_set_max_connections, NULL, 8);
+  N("opts", ea_sandbox_options_set_read_timeout_ms, NULL, 1000);
+  N("opts", ea_sandbox_options_set_request_log_limit, NULL, 10);
   N("opts", ea_sandbox_options_set_user_secret, NULL, "u");
   N("user_secret", ea_sandbox_options_set_user_secret, sopts, NULL);
   N("opts", ea_sandbox_options_set_organization_secret, NULL, "o");

@@ -188,9 +188,51 @@ static void client_options(void) {
   case_end();
 }
 
+static void limits(void) {
+  case_begin("sandbox: a request log of 3 keeps the newest and counts the dropped; zero limits are refused");
+  ea_sandbox_options *opts = NULL;
+  ea_error *err = NULL;
+  report_unexpected(ea_sandbox_options_new(&opts, &err), err, __FILE__, __LINE__);
+  ea_sandbox_options_set_request_log_limit(opts, 3, NULL);
+  ea_sandbox_options_set_max_connections(opts, 16, NULL);
+  ea_sandbox_options_set_read_timeout_ms(opts, 2000, NULL);
+  ea_sandbox *sb = NULL;
+  err = NULL;
+  report_unexpected(ea_sandbox_start_with(opts, &sb, &err), err, __FILE__, __LINE__);
+  ea_client_options *copts = NULL;
+  ea_sandbox_client_options(sb, &copts, NULL);
+  ea_client *client = NULL;
+  ea_client_new(copts, &client, NULL);
+  for (int i = 0; i < 5; i++) {
+    ea_instance_list *list = NULL;
+    err = NULL;
+    report_unexpected(ea_client_list_instances(client, &list, &err), err, __FILE__, __LINE__);
+    ea_instance_list_free(list);
+  }
+  char *recorded = NULL;
+  ea_sandbox_requests_json(sb, &recorded, NULL);
+  json_value *reqs = recorded ? json_parse(recorded) : NULL;
+  CHECK(reqs && reqs->len == 3);
+  CHECK(ea_sandbox_requests_dropped(sb) == 2);
+  json_free(reqs);
+  ea_string_free(recorded);
+  /* zero limits are refused when the sandbox starts */
+  ea_sandbox_options_set_request_log_limit(opts, 0, NULL);
+  ea_sandbox *refused = NULL;
+  err = NULL;
+  EXPECT_ERR(ea_sandbox_start_with(opts, &refused, &err), err, EA_ERR_SANDBOX, NULL);
+  CHECK(refused == NULL);
+  ea_client_free(client);
+  ea_client_options_free(copts);
+  ea_sandbox_free(sb);
+  ea_sandbox_options_free(opts);
+  case_end();
+}
+
 void test_sandbox(void) {
   start_with();
   expired_code();
   refused_secret();
   client_options();
+  limits();
 }

@@ -236,6 +236,9 @@ class Sandbox:
         code_ttl: float = 600.0,
         user_secret: Optional[str] = None,
         organization_secret: Optional[str] = None,
+        max_connections: Optional[int] = None,
+        read_timeout: Optional[float] = None,
+        request_log_limit: Optional[int] = None,
     ) -> Sandbox:
         """Starts the sandbox and returns once it accepts connections."""
     @staticmethod
@@ -246,6 +249,9 @@ class Sandbox:
         code_ttl: float = 600.0,
         user_secret: Optional[str] = None,
         organization_secret: Optional[str] = None,
+        max_connections: Optional[int] = None,
+        read_timeout: Optional[float] = None,
+        request_log_limit: Optional[int] = None,
     ) -> Sandbox:
         """``Sandbox(**options)``, spelled as in Node and C."""
     @property
@@ -275,6 +281,9 @@ class Sandbox:
         """Removes every queued fault."""
     def requests(self) -> list[dict[str, Any]]:
         """Every API request received so far, oldest first (they carry secrets)."""
+    @property
+    def requests_dropped(self) -> int:
+        """How many recorded requests were dropped to keep the log within ``request_log_limit``."""
     def instances(self) -> list[dict[str, Any]]:
         """The instances the sandbox holds, as the platform's JSON dicts."""
     def stop(self) -> None:
