@@ -45,7 +45,9 @@ try {
   console.log(`3. instance ${instance.id} created`)
   console.log(`token: ${instance.token}`)
 } catch (err) {
-  if (err instanceof ElementsAuthError) console.error(`failed (${err.code}): ${err.message}`)
+  // retryable: the same call may be repeated; after a create that may have
+  // happened (mayHaveReachedServer), look with listInstances() first.
+  if (err instanceof ElementsAuthError) console.error(`failed (${err.code}, retryable: ${err.retryable}): ${err.message}`)
   else console.error(err)
   process.exitCode = 1
 } finally {

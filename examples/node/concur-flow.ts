@@ -1,16 +1,12 @@
 // The TypeScript version of concur-flow.mjs, checked with `tsc --strict --noEmit`.
-import { Client, Sandbox, parseCallback, ElementsAuthError } from 'elements-auth'
-import type { CreateInstanceRequest, Instance, OAuthUrl, Grant, ErrorCodeName } from 'elements-auth'
+import { Client, Sandbox, parseCallback, ElementsAuthError, ErrorCode, version } from 'elements-auth'
+import type { ClientOptions, CreateInstanceRequest, Instance, OAuthUrl, Grant, ErrorCodeName } from 'elements-auth'
 
 async function main(): Promise<string> {
   const sandbox: Sandbox = Sandbox.start({ autoConsent: true })
   try {
-    const client = new Client({
-      baseUrl: sandbox.baseUrl,
-      userSecret: sandbox.userSecret,
-      organizationSecret: sandbox.organizationSecret,
-      timeoutMs: 10_000,
-    })
+    const options: ClientOptions = { timeoutMs: 10_000, userAgent: `concur-flow/${version}` }
+    const client: Client = sandbox.client(options)
     const app = { apiKey: 'my-concur-app', apiSecret: 'my-concur-app-secret', callbackUrl: 'https://app.example.com/oauth/callback' }
     const url: OAuthUrl = await client.oauthUrl({ element: 'concur', ...app, siteAddress: 'https://www.concursolutions.com', params: [['newUser', 'true']] })
     const grant: Grant = parseCallback(sandbox.approve(url.oauthUrl), url.state)
@@ -32,7 +28,10 @@ async function main(): Promise<string> {
     if (err instanceof ElementsAuthError) {
       const code: ErrorCodeName = err.code
       const status: number | null = err.status
-      console.error(code, status, err.requestId, err.providerMessage, err.field)
+      const retryable: boolean = err.retryable
+      const operation: string | null = err.operation
+      if (code === ErrorCode.TIMEOUT && err.mayHaveReachedServer) console.error('look with listInstances() first')
+      console.error(code, status, err.requestId, err.providerMessage, err.field, operation, retryable)
     }
     throw err
   } finally {
