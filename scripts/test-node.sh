@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Node.js package (node/) the way users get it and tests it:
-#   npm ci + napi build, the node:test suite (shared vectors included), the
-#   generated binding.d.ts checked against the committed one, then npm pack,
-#   the tarball installed into a fresh project, require('elements-auth'), the
-#   example run there, and tsc --strict on its TypeScript version.
+#   npm ci + napi build, the generated binding.d.ts/binding.js checked against
+#   the committed ones, the crate's Rust unit tests, the node:test suite
+#   (shared vectors and the tests/surface.json manifest included), then npm
+#   pack, the tarball installed into a fresh project, require('elements-auth')
+#   and every export as an ESM named import, the example run there, and
+#   tsc --strict on its TypeScript version.
 # Works on a fresh Debian machine as root; idempotent; fails on any error.
 set -euo pipefail
 
@@ -31,6 +33,9 @@ if ! git -C "$root" diff --quiet -- node/binding.d.ts node/binding.js 2>/dev/nul
   exit 1
 fi
 
+echo "== cargo test -p elements-auth-node (error properties, jobs)"
+cargo test --quiet -p elements-auth-node --manifest-path "$root/Cargo.toml"
+
 echo "== node --test"
 node --test __test__/
 
@@ -45,7 +50,16 @@ typescript="$(node -p "require('$root/node/package.json').devDependencies.typesc
 types_node="$(node -p "require('$root/node/package.json').devDependencies['@types/node']")"
 npm install --no-audit --no-fund --loglevel=error --prefer-offline \
   "$work/$tarball" "typescript@$typescript" "@types/node@$types_node"
-node -e "const ea = require('elements-auth'); if (typeof ea.Client !== 'function' || typeof ea.Sandbox.start !== 'function') process.exit(1); console.log('require(elements-auth) ok, core', ea.CORE_VERSION)"
+node -e "const ea = require('elements-auth'); if (typeof ea.Client !== 'function' || typeof ea.Sandbox.start !== 'function') process.exit(1); console.log('require(elements-auth) ok, version', ea.version, 'core', ea.CORE_VERSION)"
+# index.js assigns each export once, so that ESM sees every one as a named import.
+node --input-type=module -e "
+import { createRequire } from 'node:module'
+import * as esm from 'elements-auth'
+const cjs = createRequire(process.cwd() + '/')('elements-auth')
+const missing = Object.keys(cjs).filter((k) => esm[k] !== cjs[k])
+if (missing.length) { console.error('not ESM named imports:', missing); process.exit(1) }
+console.log('ESM named imports ok:', Object.keys(cjs).length, 'exports')
+"
 
 echo "== example (examples/node/concur-flow.mjs)"
 cp "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" "$root/examples/node/tsconfig.json" .
