@@ -135,6 +135,11 @@ export declare class Sandbox {
    * that were sent: keep them out of logs.
    */
   requests(): Array<{ method: string; path: string; rawQuery: string; query: Array<[string, string]>; headers: Record<string, string>; body: string }>
+  /**
+   * How many recorded requests were dropped from the front of the log to
+   * keep it within `requestLogLimit`.
+   */
+  get requestsDropped(): number
   /** The instances the sandbox currently stores, as `GET /instances/{id}` returns them. */
   instances(): Array<Record<string, unknown>>
   /** Stops listening and closes open connections. Idempotent. */
@@ -296,6 +301,15 @@ export interface SandboxOptions {
   userSecret?: string
   /** The organization secret the platform expects; omitted = random. */
   organizationSecret?: string
+  /** Connections served at once (default 512); beyond it a connection gets 503. */
+  maxConnections?: number
+  /**
+   * How long one request may take to arrive, keep-alive wait included, in
+   * milliseconds (default 30000): a stalled client is then cut off.
+   */
+  readTimeoutMs?: number
+  /** How many requests `requests()` keeps (default 10000); the oldest go first. */
+  requestLogLimit?: number
 }
 
 /** The header that carries an event's signature: `Elements-Webhook-Signature`. */

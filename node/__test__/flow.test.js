@@ -83,6 +83,38 @@ test('sandbox.client(): a Client for the sandbox, options passed on', async (t) 
   assert.equal(thrown(() => sandbox.client({ timeoutMs: '5s' })).field, 'timeoutMs')
 })
 
+test('sandbox limits: request log size, read timeout and connection cap reach the sandbox', async (t) => {
+  const net = require('node:net')
+  const logged = ea.Sandbox.start({ requestLogLimit: 2 })
+  t.after(() => logged.stop())
+  for (let i = 0; i < 3; i++) await logged.client().listInstances()
+  assert.equal(logged.requests().length, 2)
+  assert.equal(logged.requestsDropped, 1)
+
+  // An idle connection holds the only slot: the next one gets 503, until the
+  // read timeout cuts the idle one off.
+  const sandbox = ea.Sandbox.start({ readTimeoutMs: 300, maxConnections: 1 })
+  t.after(() => sandbox.stop())
+  const client = sandbox.client({ maxRetries: 0 })
+  const idle = net.connect(sandbox.port, '127.0.0.1')
+  const closed = new Promise((resolve) => idle.on('close', resolve))
+  await new Promise((resolve) => idle.on('connect', resolve))
+  // connections are accepted in order, so the idle one is counted first
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const busy = await rejection(client.listInstances())
+  assert.equal(busy.code, 'API')
+  assert.equal(busy.status, 503)
+  assert.equal(busy.retryable, true)
+  const started = Date.now()
+  await closed
+  assert.ok(Date.now() - started < 5000, 'the idle connection was cut off')
+  assert.deepEqual(await client.listInstances(), [])
+
+  assert.equal(thrown(() => ea.Sandbox.start({ maxConnections: 0 })).code, 'SANDBOX')
+  assert.equal(thrown(() => ea.Sandbox.start({ readTimeoutMs: -1 })).field, 'readTimeoutMs')
+  assert.equal(thrown(() => ea.Sandbox.start({ requestLogLimit: 1.5 })).field, 'requestLogLimit')
+})
+
 test('version: the package version, released with the core', () => {
   assert.equal(ea.version, require('../package.json').version)
   assert.equal(ea.version, ea.CORE_VERSION)

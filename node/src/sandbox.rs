@@ -23,6 +23,13 @@ pub struct SandboxOptions {
     pub user_secret: Option<String>,
     /// The organization secret the platform expects; omitted = random.
     pub organization_secret: Option<String>,
+    /// Connections served at once (default 512); beyond it a connection gets 503.
+    pub max_connections: Option<u32>,
+    /// How long one request may take to arrive, keep-alive wait included, in
+    /// milliseconds (default 30000): a stalled client is then cut off.
+    pub read_timeout_ms: Option<f64>,
+    /// How many requests `requests()` keeps (default 10000); the oldest go first.
+    pub request_log_limit: Option<u32>,
 }
 
 impl SandboxOptions {
@@ -39,6 +46,9 @@ impl SandboxOptions {
             code_ttl_ms: f.optional("codeTtlMs")?,
             user_secret: f.optional("userSecret")?,
             organization_secret: f.optional("organizationSecret")?,
+            max_connections: f.optional("maxConnections")?,
+            read_timeout_ms: f.optional("readTimeoutMs")?,
+            request_log_limit: f.optional("requestLogLimit")?,
         };
         if let Some(port) = s.port {
             o.port = u16::try_from(port)
@@ -52,6 +62,16 @@ impl SandboxOptions {
         }
         o.user_secret = s.user_secret;
         o.organization_secret = s.organization_secret;
+        // The sandbox refuses 0 for these when it starts.
+        if let Some(n) = s.max_connections {
+            o.max_connections = n as usize;
+        }
+        if let Some(ms) = s.read_timeout_ms {
+            o.read_timeout = elements_auth::millis("readTimeoutMs", ms)?;
+        }
+        if let Some(n) = s.request_log_limit {
+            o.request_log_limit = n as usize;
+        }
         Ok(o)
     }
 }
@@ -189,6 +209,14 @@ impl Sandbox {
     )]
     pub fn requests(&self) -> Value {
         self.inner.requests_value()
+    }
+
+    /// How many recorded requests were dropped from the front of the log to
+    /// keep it within `requestLogLimit`.
+    #[napi(getter)]
+    pub fn requests_dropped(&self) -> f64 {
+        // Exact: a count this large would take years of requests.
+        self.inner.requests_dropped() as f64
     }
 
     /// The instances the sandbox currently stores, as `GET /instances/{id}` returns them.
