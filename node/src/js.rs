@@ -12,8 +12,9 @@ pub(crate) type Check<T> = Result<T, Error>;
 
 /// A value that can be read from JS, checking its type.
 pub(crate) trait FromJs: Sized {
-    /// Reads `value`, which is present (neither `undefined` nor `null`);
-    /// `field` names it in errors.
+    /// Reads `value`; `field` names it in errors. `undefined` and `null`
+    /// only reach this where they are wrong (as array items): elsewhere
+    /// [`optional`] and [`required`] take them for "not given".
     fn from_js(value: Unknown<'_>, field: &str) -> Check<Self>;
 }
 
