@@ -227,6 +227,27 @@ test('require("./binding.js") on its own throws and rejects with errors carrying
   assert.match(out.ctor.message, /^invalid timeoutMs: must be a number$/)
 })
 
+test('each worker thread registers its own ElementsAuthError class', async () => {
+  const { Worker } = require('node:worker_threads')
+  const code = `
+    const ea = require(${JSON.stringify(require('node:path').join(__dirname, '..'))})
+    const { parentPort } = require('node:worker_threads')
+    let sync
+    try { ea.parseCallback('?code=a&state=s', 't') } catch (e) { sync = e }
+    new ea.Client({ baseUrl: 'http://127.0.0.1:9/elements/api-v2' }).listInstances().catch((async) => {
+      parentPort.postMessage([sync instanceof ea.ElementsAuthError, sync.code, async instanceof ea.ElementsAuthError, async.field])
+    })
+  `
+  for (let i = 0; i < 2; i++) {
+    const worker = new Worker(code, { eval: true })
+    const [answer] = await Promise.all([
+      new Promise((resolve, reject) => { worker.on('message', resolve); worker.on('error', reject) }),
+      new Promise((resolve) => worker.on('exit', resolve)),
+    ])
+    assert.deepEqual(answer, [true, 'STATE_MISMATCH', true, 'userSecret'])
+  }
+})
+
 test('callback and signature kinds; sandbox errors', () => {
   check(thrown(() => ea.parseCallback('https://app.example.com/cb?error=access_denied&error_description=No+thanks&state=s', 's')),
     'AUTHORIZATION_DENIED', { error: 'access_denied', description: 'No thanks', uri: null })
