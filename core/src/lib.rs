@@ -63,12 +63,28 @@ pub use options::{
     MAX_RETRY_DELAY, MAX_TIMEOUT,
 };
 pub use secret::Secret;
-pub use text::{encode_component, printable, scrub, scrub_json, scrub_with, MASK};
+pub use text::{encode_component, printable, scrub, scrub_json, scrub_printable, scrub_with, MASK};
 pub use validate::is_loopback_host;
 pub use webhook::{sign_webhook, verify_webhook_signature, SIGNATURE_HEADER};
 
 /// This library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Internal parsers, exposed only to the fuzz targets of `fuzz/`.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The error the client makes of a platform answer with `status` and `body`.
+    pub fn platform_error(status: u16, body: &[u8], secrets: &[&str]) -> crate::Error {
+        crate::transport::api_error(
+            crate::Operation::CreateInstance,
+            status,
+            body,
+            None,
+            secrets,
+        )
+    }
+}
 
 /// Locks a mutex, recovering the data if a thread panicked while holding it.
 pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -45,6 +45,16 @@ fn is_format_char(c: char) -> bool {
     )
 }
 
+/// Text from outside made safe to show: [`printable`], and scrubbed of the
+/// secrets both before and after, so that neither a secret holding a
+/// control character nor one broken up by control characters survives.
+pub fn scrub_printable(text: &str, secrets: &[&str]) -> String {
+    let shown: Vec<String> = secrets.iter().map(|s| printable(s)).collect();
+    let mut all: Vec<&str> = secrets.to_vec();
+    all.extend(shown.iter().map(String::as_str));
+    scrub(&printable(&scrub(text, secrets)), &all)
+}
+
 /// `text` with each non-trivial secret (and its percent-encoded form)
 /// replaced by [`MASK`].
 pub fn scrub(text: &str, secrets: &[&str]) -> String {
@@ -97,6 +107,20 @@ mod tests {
         let text = "a s3cr3t/x b s3cr3t%2Fx c ab";
         assert_eq!(scrub(text, &["s3cr3t/x", "ab"]), "a *** b *** c ab");
         assert_eq!(scrub_with("k=abcd", &["abcd"], "####"), "k=####");
+    }
+
+    #[test]
+    fn a_secret_broken_up_or_holding_control_characters_never_survives() {
+        let secrets = ["S3cr3t-Value-xyz", "tab\tSigningKey42"];
+        for text in [
+            "x S3\0\0cr3t-Value-xyz y",
+            "x S3cr3t-\u{1b}Value-xyz y",
+            "x tab\tSigningKey42 y",
+            "x tabSigningKey42 y",
+        ] {
+            let out = scrub_printable(text, &secrets);
+            assert_eq!(out, "x *** y", "{text:?}");
+        }
     }
 
     #[test]

@@ -298,7 +298,7 @@ fn describe(e: &ureq::Error) -> String {
 }
 
 /// The platform's error body `{message, requestId, providerMessage}`, or a summary.
-fn api_error(
+pub(crate) fn api_error(
     operation: Operation,
     status: u16,
     body: &[u8],
@@ -306,15 +306,14 @@ fn api_error(
     secrets: &[&str],
 ) -> Error {
     let parsed: PlatformErrorBody = serde_json::from_slice(body).unwrap_or_default();
-    // Scrubbed before control characters go: a secret holding one must still match.
     let clean = |text: Option<String>| {
-        text.map(|t| crate::text::printable(&crate::text::scrub(&t, secrets)))
+        text.map(|t| crate::text::scrub_printable(&t, secrets))
             .filter(|s| !s.is_empty())
     };
     let message = clean(parsed.message).unwrap_or_else(|| {
-        // Scrubbed before it is cut short, so no prefix of a secret survives.
-        let text = crate::text::scrub(&String::from_utf8_lossy(body), secrets);
-        let snippet: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+        // Made safe before it is cut short, so no prefix of a secret survives.
+        let text = crate::text::scrub_printable(&String::from_utf8_lossy(body), secrets);
+        let snippet: String = text.chars().take(200).collect();
         if snippet.trim().is_empty() {
             format!("HTTP {status} with an empty body")
         } else {
