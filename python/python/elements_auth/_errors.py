@@ -10,7 +10,11 @@ api secrets, codes, element tokens, signature keys).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
+# Names for annotations only: `typing` is not imported at run time, which
+# keeps `import elements_auth` fast (the annotations stay strings).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Optional
 
 from elements_auth._native import ERROR_FIELDS
 
