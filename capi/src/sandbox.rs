@@ -330,7 +330,9 @@ pub extern "C" fn ea_sandbox_deny(
 }
 
 /// Queues fault `mode` for the next `count` API requests: `slow:<ms>`,
-/// `status:<code>` (400..=599), `drop`, `badjson` or `huge`. An unknown mode is
+/// `status:<code>` (400..=599), `drop`, `badjson`, `huge`, `nostate` (the
+/// oauthUrl carries the element key as its state) or `truncated` (the request
+/// is handled, then half of the answer is sent). An unknown mode is
 /// `EA_ERR_SANDBOX`.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_inject_fault(

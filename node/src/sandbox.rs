@@ -180,7 +180,9 @@ impl Sandbox {
     }
 
     /// Queues a fault for the next `count` API requests (default 1): `slow:<ms>`,
-    /// `status:<400-599>`, `drop` (close the connection), `badjson` or `huge`.
+    /// `status:<400-599>`, `drop` (close the connection), `badjson`, `huge`,
+    /// `nostate` (the oauthUrl carries the element key as its state) or
+    /// `truncated` (the request is handled, then half of the answer is sent).
     #[napi(catch_unwind)]
     pub fn inject_fault(
         &self,

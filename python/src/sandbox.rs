@@ -151,7 +151,10 @@ impl Sandbox {
 
     /// Queues fault ``mode`` for the next ``count`` API requests: ``"slow:<ms>"``,
     /// ``"status:<code>"`` (400..599), ``"drop"`` (close the connection),
-    /// ``"badjson"`` or ``"huge"`` (an oversized body).
+    /// ``"badjson"``, ``"huge"`` (an oversized body), ``"nostate"`` (the
+    /// oauthUrl carries the element key as its state, the platform's
+    /// documented fallback) or ``"truncated"`` (the request is handled, then
+    /// half of the answer is sent).
     #[pyo3(signature = (mode, count=1))]
     fn inject_fault(&self, py: Python<'_>, mode: &str, count: u32) -> PyResult<()> {
         self.inner

@@ -437,13 +437,16 @@ impl Sandbox {
         Ok(vendor::deny_url(&authz))
     }
 
-    /// Queues fault `mode` (`slow:<ms>`, `status:<code>` with 400..=599,
-    /// `drop`, `badjson`, `huge`) for the next `count` API requests (at most
-    /// [`MAX_FAULT_COUNT`] queued in all), after any faults already queued.
+    /// Queues fault `mode` for the next `count` API requests: `slow:<ms>`,
+    /// `status:<code>` (400..=599), `drop`, `badjson`, `huge`, `nostate`
+    /// (the oauthUrl carries the element key as its state, the platform's
+    /// documented fallback) or `truncated` (the request is handled, a create
+    /// creates its instance, and only half of the answer is sent); at most
+    /// [`MAX_FAULT_COUNT`] are queued in all, after any faults already queued.
     pub fn inject_fault(&self, mode: &str, count: u32) -> Result<(), SandboxError> {
         let fault = state::Fault::parse(mode).ok_or_else(|| {
             SandboxError::new(format!(
-                "invalid fault mode '{mode}': expected slow:<ms>, status:<400-599>, drop, badjson or huge"
+                "invalid fault mode '{mode}': expected slow:<ms>, status:<400-599>, drop, badjson, huge, nostate or truncated"
             ))
         })?;
         if count == 0 {

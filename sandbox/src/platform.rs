@@ -94,6 +94,7 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> Outcome {
                     .with_header("Elements-Request-Id", rid),
             );
         }
+        Some(Fault::NoState | Fault::Truncated) => {}
         Some(Fault::Huge) => {
             const SIZE: usize = 12 * 1024 * 1024;
             let mut body = Vec::with_capacity(SIZE);
@@ -106,14 +107,19 @@ pub(crate) fn handle(shared: &Shared, req: &Request) -> Outcome {
             );
         }
     }
-    let resp = match route(shared, req) {
+    let no_state = fault == Some(Fault::NoState);
+    let mut resp = match route(shared, req, no_state) {
         Ok(r) => r,
         Err(e) => e.into_response(&rid),
     };
+    if fault == Some(Fault::Truncated) {
+        let half = resp.body.len() / 2;
+        resp.body.truncate(half);
+    }
     Outcome::Respond(resp.with_header("Elements-Request-Id", rid))
 }
 
-fn route(shared: &Shared, req: &Request) -> Result<Response, ApiError> {
+fn route(shared: &Shared, req: &Request, no_state: bool) -> Result<Response, ApiError> {
     let sub = req.path.strip_prefix(BASE_PATH).unwrap_or("");
     let segs: Vec<String> = sub
         .trim_matches('/')
@@ -134,7 +140,7 @@ fn route(shared: &Shared, req: &Request) -> Result<Response, ApiError> {
     };
     match segs.as_slice() {
         ["elements", key, "oauth", "url"] => match method {
-            "GET" => oauth_url(shared, req, key),
+            "GET" => oauth_url(shared, req, key, no_state),
             _ => Err(not_allowed()),
         },
         ["elements", key, "instances"] => match method {
@@ -190,8 +196,14 @@ fn not_oauth(e: &Element) -> ApiError {
     err(400, format!("Element {} does not support OAuth 2.0", e.key))
 }
 
-/// `GET /elements/{keyOrId}/oauth/url`.
-fn oauth_url(shared: &Shared, req: &Request, key: &str) -> Result<Response, ApiError> {
+/// `GET /elements/{keyOrId}/oauth/url`; with `no_state`, the URL carries the
+/// element key as its state whatever was sent (the `nostate` fault).
+fn oauth_url(
+    shared: &Shared,
+    req: &Request,
+    key: &str,
+    no_state: bool,
+) -> Result<Response, ApiError> {
     let element = element_or_404(key)?;
     if !element.oauth {
         return Err(not_oauth(element));
@@ -216,7 +228,10 @@ fn oauth_url(shared: &Shared, req: &Request, key: &str) -> Result<Response, ApiE
     for extra in element.required_params {
         get(extra).ok_or_else(|| missing(extra))?;
     }
-    let state = get("state").unwrap_or(element.key);
+    let state = match get("state") {
+        Some(s) if !no_state => s,
+        _ => element.key,
+    };
     let scope = get("scope").unwrap_or(element.default_scope);
     {
         let mut st = lock(&shared.state);

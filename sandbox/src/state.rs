@@ -161,10 +161,17 @@ pub(crate) enum Fault {
     Drop,
     BadJson,
     Huge,
+    /// `oauth/url` answers a URL carrying the element key as its state
+    /// (the platform's documented fallback), whatever state was sent.
+    NoState,
+    /// The request is handled (a create creates its instance), then only
+    /// the first half of the answer's body is sent.
+    Truncated,
 }
 
 impl Fault {
-    /// Parses `slow:<ms>`, `status:<code>`, `drop`, `badjson` or `huge`.
+    /// Parses `slow:<ms>`, `status:<code>`, `drop`, `badjson`, `huge`,
+    /// `nostate` or `truncated`.
     pub fn parse(mode: &str) -> Option<Fault> {
         let mode = mode.trim();
         if let Some(ms) = mode.strip_prefix("slow:") {
@@ -182,6 +189,8 @@ impl Fault {
             "drop" => Some(Fault::Drop),
             "badjson" => Some(Fault::BadJson),
             "huge" => Some(Fault::Huge),
+            "nostate" => Some(Fault::NoState),
+            "truncated" => Some(Fault::Truncated),
             _ => None,
         }
     }

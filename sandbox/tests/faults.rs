@@ -127,3 +127,42 @@ fn huge_fault_sends_twelve_mebibytes() {
     assert_eq!(r.header("content-type"), Some("application/json"));
     assert_eq!(r.body.len(), 12 * 1024 * 1024);
 }
+
+#[test]
+fn nostate_fault_gives_the_element_key_as_the_state() {
+    let sb = sandbox(true);
+    sb.inject_fault("nostate", 1).unwrap();
+    let r = get(
+        &sb,
+        &format!(
+            "/elements/api-v2/elements/dropbox/oauth/url?apiKey=k&apiSecret=s&callbackUrl={}&state=mine",
+            enc(CALLBACK)
+        ),
+    );
+    assert_eq!(r.status, 200);
+    let url = r.json()["oauthUrl"].as_str().unwrap().to_owned();
+    assert_eq!(param(&url, "state").as_deref(), Some("dropbox"));
+    // Only the next request: then the state sent comes back again.
+    let url = oauth_url(&sb, "dropbox", "k", "s", &format!("{CALLBACK}?x=1"));
+    assert_eq!(
+        param(&url, "state").as_deref(),
+        Some("dropbox"),
+        "no state sent"
+    );
+}
+
+#[test]
+fn truncated_fault_handles_the_request_then_cuts_the_answer() {
+    let sb = sandbox(true);
+    let code = code(&sb, "dropbox", "k", "s", CALLBACK);
+    sb.inject_fault("truncated", 1).unwrap();
+    let r = api(
+        &sb,
+        "POST",
+        "/instances",
+        Some(&instance_body("dropbox", &code, "k", "s", CALLBACK)),
+    );
+    assert_eq!(r.status, 200);
+    assert!(serde_json::from_slice::<serde_json::Value>(&r.body).is_err());
+    assert_eq!(sb.instances().len(), 1, "the instance exists");
+}

@@ -37,7 +37,7 @@ _Body = Union[bytes, bytearray, memoryview, str]
 _Environment = Literal["production", "staging", "sap-us2"]
 _VendorType = Literal["polling", "webhook"]
 # ``slow:<ms>`` and ``status:<code>`` carry a number, so any str is accepted.
-_FaultMode = Union[Literal["drop", "badjson", "huge"], str]
+_FaultMode = Union[Literal["drop", "badjson", "huge", "nostate", "truncated"], str]
 
 class _ClientOptions(TypedDict, total=False):
     """The keyword arguments of ``Client(...)``, for the calls that pass them on."""
@@ -276,7 +276,7 @@ class Sandbox:
     def deny(self, oauth_url: Union[str, OAuthUrl]) -> str:
         """Plays the user clicking Deny: returns the callback URL with ``error=access_denied``."""
     def inject_fault(self, mode: _FaultMode, count: int = 1) -> None:
-        """Queues ``slow:<ms>``, ``status:<code>``, ``drop``, ``badjson`` or ``huge``."""
+        """Queues ``slow:<ms>``, ``status:<code>``, ``drop``, ``badjson``, ``huge``, ``nostate`` or ``truncated``."""
     def clear_faults(self) -> None:
         """Removes every queued fault."""
     def requests(self) -> list[dict[str, Any]]:
