@@ -861,7 +861,9 @@ enum ea_result ea_sandbox_deny(const struct ea_sandbox *sandbox,
 
 /**
  * Queues fault `mode` for the next `count` API requests: `slow:<ms>`,
- * `status:<code>` (400..=599), `drop`, `badjson` or `huge`. An unknown mode is
+ * `status:<code>` (400..=599), `drop`, `badjson`, `huge`, `nostate` (the
+ * oauthUrl carries the element key as its state) or `truncated` (the request
+ * is handled, then half of the answer is sent). An unknown mode is
  * `EA_ERR_SANDBOX`.
  */
 enum ea_result ea_sandbox_inject_fault(const struct ea_sandbox *sandbox,

@@ -124,7 +124,9 @@ export declare class Sandbox {
   deny(oauthUrl: string): string
   /**
    * Queues a fault for the next `count` API requests (default 1): `slow:<ms>`,
-   * `status:<400-599>`, `drop` (close the connection), `badjson` or `huge`.
+   * `status:<400-599>`, `drop` (close the connection), `badjson`, `huge`,
+   * `nostate` (the oauthUrl carries the element key as its state) or
+   * `truncated` (the request is handled, then half of the answer is sent).
    */
   injectFault(mode: string, count?: number | undefined | null): void
   /** Removes every queued fault. */

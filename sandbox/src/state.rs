@@ -200,9 +200,6 @@ impl Fault {
 const MAX_REGISTRATIONS: usize = 10_000;
 /// Codes kept at most (redeemed and expired ones too, for a while).
 const MAX_GRANTS: usize = 100_000;
-/// How long a redeemed or expired code is still known, so that its reuse
-/// is reported as such rather than as an unknown code.
-const GRANT_MEMORY: Duration = Duration::from_secs(600);
 
 /// A map that forgets its oldest keys beyond a size.
 pub(crate) struct Bounded<K, V> {
@@ -320,14 +317,15 @@ impl State {
         }
     }
 
-    /// Adds a code, first forgetting codes that expired or were redeemed
-    /// long enough ago (codes are issued in expiry order).
-    pub fn add_grant(&mut self, code: String, grant: Grant) {
+    /// Adds a code, first forgetting the codes that expired at least one
+    /// code lifetime ago (until then a reuse is still reported as such
+    /// rather than as an unknown code; codes are issued in expiry order).
+    pub fn add_grant(&mut self, code: String, grant: Grant, ttl: Duration) {
         let now = grant.issued_at;
         while let Some((_, oldest)) = self.grants.oldest() {
             let stale = oldest
                 .expires_at
-                .and_then(|at| at.checked_add(GRANT_MEMORY))
+                .and_then(|at| at.checked_add(ttl))
                 .is_some_and(|forget| now >= forget);
             if !stale {
                 break;

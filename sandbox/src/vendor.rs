@@ -88,6 +88,7 @@ pub(crate) fn issue_code(shared: &Shared, authz: &Authorization) -> String {
             expires_at: now.checked_add(shared.code_ttl),
             used: false,
         },
+        shared.code_ttl,
     );
     code
 }

@@ -42,6 +42,8 @@ void report_unexpected_(ea_result rc, ea_error *err, const char *file, int line)
 
 /* A client for the sandbox, with a timeout and no GET retries. Aborts the case on failure. */
 ea_client *sandbox_client(const ea_sandbox *sb, uint64_t timeout_ms, uint32_t max_retries);
+/* Steps 1 and 2 for concur: the sandbox's Allow, parsed; NULL on failure. */
+ea_grant *sandbox_grant(const ea_client *client, const ea_sandbox *sb, const char *state);
 /* Step 1 for concur against the sandbox; NULL on failure. */
 ea_oauth_url *concur_url(const ea_client *client, const char *state);
 /* A concur create request for `code`, with polling events. */
@@ -60,4 +62,5 @@ void test_errors(void);
 void test_nulls(void);
 void test_threads(void);
 void test_sandbox(void);
+void test_hardening(void);
 #endif

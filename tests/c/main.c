@@ -92,6 +92,19 @@ ea_client *sandbox_client(const ea_sandbox *sb, uint64_t timeout_ms, uint32_t ma
   return client;
 }
 
+ea_grant *sandbox_grant(const ea_client *client, const ea_sandbox *sb, const char *state) {
+  ea_oauth_url *url = concur_url(client, state);
+  char *callback = NULL;
+  ea_grant *grant = NULL;
+  ea_error *err = NULL;
+  report_unexpected(ea_sandbox_approve(sb, ea_oauth_url_url(url), &callback, &err), err, __FILE__, __LINE__);
+  err = NULL;
+  report_unexpected(ea_parse_callback(callback, state, &grant, &err), err, __FILE__, __LINE__);
+  ea_string_free(callback);
+  ea_oauth_url_free(url);
+  return grant;
+}
+
 ea_oauth_url *concur_url(const ea_client *client, const char *state) {
   ea_oauth_url_request *req = NULL;
   ea_oauth_url *url = NULL;
@@ -132,5 +145,6 @@ int main(int argc, char **argv) {
   test_sandbox();
   test_nulls();
   test_threads();
+  test_hardening();
   return summary();
 }
