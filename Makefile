@@ -5,12 +5,12 @@
 PREFIX ?= /usr/local
 CARGO ?= cargo
 
-.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser install
+.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench install
 
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
 
-test: deps lint test-rust demo test-c test-python test-node test-browser
+test: deps lint test-rust demo test-c test-python test-node test-browser fuzz-short
 	@echo "all test suites passed"
 
 deps:
@@ -34,6 +34,21 @@ test-c:
 
 test-browser:
 	scripts/test-browser.sh
+
+# Every fuzz target for 10 s (part of make test); `make fuzz` runs each for 10 minutes.
+fuzz-short:
+	scripts/fuzz.sh 10
+
+fuzz:
+	scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+
+# 100k calls per language and 1M sandbox requests, with RSS (not part of make test).
+soak:
+	scripts/soak.sh
+
+# This SDK beside the well-known clients, one run, one server (not part of make test).
+bench:
+	scripts/bench.sh
 
 install:
 	scripts/install-capi.sh "$(PREFIX)"

@@ -1,0 +1,180 @@
+"""Turns the JSON lines of one `make bench` run into bench/results/:
+results.json (everything), results.md (the tables, ratios and checks) and
+latency.svg (a bar chart of p50 per client and call).
+
+    python3 report.py <runs.jsonl> <out_dir>
+
+Each latency line is {client, op, round, calls, p50_us, p99_us, calls_per_s};
+cold starts are {kind: "cold", ...}; RSS lines come from the soak.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+
+OPS = ("oauth_url", "create_instance")
+ORDER = [
+    ("wrk", "wrk (the limit)"),
+    ("ureq", "raw ureq 3 (the core's HTTP stack)"),
+    ("core", "elements-auth Rust core"),
+    ("c-ea", "elements-auth C"),
+    ("c-curl", "C libcurl"),
+    ("py-ea", "elements-auth Python"),
+    ("py-ea-async", "elements-auth Python, async"),
+    ("py-http.client", "Python http.client"),
+    ("py-requests", "Python requests.Session"),
+    ("py-httpx", "Python httpx.Client"),
+    ("node-ea-sync", "elements-auth Node, sync"),
+    ("node-ea-promise", "elements-auth Node, Promise"),
+    ("node-node:http", "Node node:http keep-alive Agent"),
+    ("node-fetch", "Node fetch (undici)"),
+]
+
+
+def load(path: str) -> list[dict]:
+    return [json.loads(line) for line in open(path) if line.strip()]
+
+
+def by_client(rows: list[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        if "p50_us" in r:
+            out.setdefault((r["client"], r["op"]), []).append(r)
+    return out
+
+
+def median(rows: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def spread(rows: list[dict], key: str) -> str:
+    values = [r[key] for r in rows]
+    return f"{min(values):.0f}–{max(values):.0f}"
+
+
+def svg(stats: dict[tuple[str, str], list[dict]]) -> str:
+    clients = [(k, label) for k, label in ORDER if any((k, op) in stats for op in OPS)]
+    bar, gap, left, width = 12, 10, 300, 520
+    top = 40
+    height = top + len(clients) * (2 * bar + gap) + 40
+    peak = max(median(v, "p50_us") for v in stats.values())
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 80}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="20" font-size="14" font-weight="bold">p50 latency per call (µs, median of rounds; shorter is better)</text>',
+        f'<rect x="{left}" y="26" width="10" height="10" fill="#2563eb"/><text x="{left + 14}" y="35">GET oauth/url</text>',
+        f'<rect x="{left + 120}" y="26" width="10" height="10" fill="#f59e0b"/><text x="{left + 134}" y="35">POST /instances</text>',
+    ]
+    y = top
+    for key, label in clients:
+        parts.append(f'<text x="{left - 8}" y="{y + bar + 4}" text-anchor="end">{label}</text>')
+        for i, (op, color) in enumerate(zip(OPS, ("#2563eb", "#f59e0b"))):
+            if (key, op) not in stats:
+                continue
+            v = median(stats[(key, op)], "p50_us")
+            w = max(1.0, v / peak * width)
+            yy = y + i * bar
+            parts.append(f'<rect x="{left}" y="{yy}" width="{w:.1f}" height="{bar - 1}" fill="{color}"/>')
+            parts.append(f'<text x="{left + w + 4:.1f}" y="{yy + bar - 2}">{v:.0f}</text>')
+        y += 2 * bar + gap
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def main() -> None:
+    rows = load(sys.argv[1])
+    out = Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    stats = by_client(rows)
+    md = ["# make bench", ""]
+    meta = next((r for r in rows if r.get("kind") == "meta"), None)
+    if meta:
+        md += [f"{meta['when']}, commit {meta['commit']}, {meta['machine']}. {meta['how']}", ""]
+    md += ["| client | GET oauth/url p50 µs | p99 | calls/s | × wrk | POST /instances p50 µs | p99 | calls/s | × wrk |",
+           "| --- | --: | --: | --: | --: | --: | --: | --: | --: |"]
+    limit = {op: median(stats[("wrk", op)], "p50_us") for op in OPS if ("wrk", op) in stats}
+    for key, label in ORDER:
+        cells = [label]
+        if not any((key, op) in stats for op in OPS):
+            continue
+        for op in OPS:
+            s = stats.get((key, op))
+            if not s:
+                cells += ["-"] * 4
+                continue
+            p50 = median(s, "p50_us")
+            ratio = f"{p50 / limit[op]:.2f}" if op in limit else "-"
+            cells += [f"{p50:.0f} ({spread(s, 'p50_us')})", f"{median(s, 'p99_us'):.0f}",
+                      f"{median(s, 'calls_per_s'):.0f}", ratio]
+        md.append("| " + " | ".join(cells) + " |")
+    md += ["", "p50 is the median over the rounds, with the rounds' range in brackets.", ""]
+
+    def ratio(a: str, b: str, op: str) -> float | None:
+        if (a, op) in stats and (b, op) in stats:
+            return median(stats[(a, op)], "p50_us") / median(stats[(b, op)], "p50_us")
+        return None
+
+    checks: list[tuple[str, float | None, str, float]] = []
+    for op in OPS:
+        checks.append((f"Rust core / raw ureq, {op} (≤ 1.15)", ratio("core", "ureq", op), "<=", 1.15))
+    checks.append(("http.client / Python, POST /instances (≥ 2)", ratio("py-http.client", "py-ea", "create_instance"), ">=", 2.0))
+    checks.append(("requests.Session / Python, POST /instances (≥ 15)", ratio("py-requests", "py-ea", "create_instance"), ">=", 15.0))
+    for op in OPS:
+        checks.append((f"node:http / Node Promise, {op} (≥ 1.3)", ratio("node-node:http", "node-ea-promise", op), ">=", 1.3))
+        checks.append((f"Node sync / Rust core, {op} (≤ 1.2)", ratio("node-ea-sync", "core", op), "<=", 1.2))
+        checks.append((f"C / Rust core, {op} (≤ 1.1)", ratio("c-ea", "core", op), "<=", 1.1))
+    cold = {r["name"]: r for r in rows if r.get("kind") == "cold"}
+
+    def cold_ratio(a: str, b: str) -> float | None:
+        if a in cold and b in cold:
+            return cold[a]["median_ms"] / cold[b]["median_ms"]
+        return None
+
+    checks.append(("python -c 'import elements_auth' / python -c pass (≤ 1.3)", cold_ratio("python import elements_auth", "python pass"), "<=", 1.3))
+    checks.append(("Node require + one call / node:http require + one call (< 1)", cold_ratio("node elements-auth + call", "node node:http + call"), "<", 1.0))
+    for r in rows:
+        if r.get("kind") == "sandbox" and "calls_per_s" in r:
+            checks.append((f"sandbox {r['op']} calls/s with 4 connections (≥ 20000 for oauth/url)", r["calls_per_s"],
+                           ">=" if r["op"] == "oauth_url" else "info", 20000.0))
+    md += ["## Checks (ratios of p50 medians from this one run)", "", "| check | measured | holds |", "| --- | --: | --- |"]
+    failed = []
+    for name, value, how, bound in checks:
+        if value is None:
+            md.append(f"| {name} | not measured | - |")
+            continue
+        holds = {"<=": value <= bound, ">=": value >= bound, "<": value < bound, "info": True}[how]
+        if not holds:
+            failed.append(name)
+        md.append(f"| {name} | {value:.2f} | {'yes' if holds else 'NO'} |")
+    if cold:
+        md += ["", "## Cold starts (process start, load, one call; ms over the runs)", "",
+               "| what | median | min–max |", "| --- | --: | --: |"]
+        for name, r in cold.items():
+            md.append(f"| {name} | {r['median_ms']:.1f} | {r['min_ms']:.1f}–{r['max_ms']:.1f} |")
+    soak = [r for r in rows if r.get("kind") == "soak"]
+    if soak:
+        md += ["", "## RSS over 100k calls (after a warm-up) and the sandbox after 1M requests", "",
+               "| who | calls | RSS start | RSS end | growth |", "| --- | --: | --: | --: | --: |"]
+        for r in soak:
+            md.append(f"| {r['language']} | {r['calls']} | {r['rss_start_kib'] / 1024:.1f} MB | "
+                      f"{r['rss_end_kib'] / 1024:.1f} MB | {r['rss_growth_kib'] / 1024:.2f} MB |")
+    sandbox = [r for r in rows if r.get("kind") == "sandbox"]
+    if sandbox:
+        md += ["", "## The sandbox under wrk (release build, 4 connections)", "",
+               "| call | requests/s | p50 ms | p99 ms |", "| --- | --: | --: | --: |"]
+        for r in sandbox:
+            md.append(f"| {r['op']} | {r['calls_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} |")
+    (out / "results.md").write_text("\n".join(md) + "\n")
+    (out / "results.json").write_text(json.dumps(rows, indent=1) + "\n")
+    (out / "latency.svg").write_text(svg(stats))
+    print("\n".join(md))
+    if failed:
+        print(f"\nbench: {len(failed)} check(s) do not hold: {failed}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
