@@ -179,8 +179,9 @@ pub struct UrlArgs {
     pub callback_url: String,
     #[command(flatten)]
     pub oauth: OAuthArgs,
-    /// The anti-forgery state (default: 32 random bytes, base64url).
-    #[arg(long)]
+    /// The anti-forgery state (default: 32 random bytes, base64url, which may
+    /// start with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub state: Option<String>,
     #[command(flatten)]
     pub platform: PlatformArgs,
@@ -194,10 +195,12 @@ pub struct CreateArgs {
     /// The callback URL used for the consent page.
     #[arg(long, value_name = "URL")]
     pub callback_url: String,
-    /// The authorization code; `-` reads it from standard input.
+    /// The authorization code; `-` reads it from standard input. A code may
+    /// start with `-` (base64url).
     #[arg(
         long,
         value_name = "CODE",
+        allow_hyphen_values = true,
         conflicts_with = "code_file",
         required_unless_present = "code_file"
     )]

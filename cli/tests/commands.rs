@@ -938,3 +938,34 @@ fn a_signature_key_in_the_environment_without_events_is_ignored_with_a_warning()
     );
     assert!(!stderr.contains(SIGNATURE_KEY));
 }
+
+#[test]
+fn a_code_or_state_that_starts_with_a_hyphen_is_a_value_not_a_flag() {
+    let sb = sandbox();
+    // A real code, behind a hyphen: the sandbox refuses it (unknown code,
+    // exit 11), which shows it was read as the value of --code.
+    let mut c = cmd(&sb);
+    c.args(CREATE_FOR_TIMEOUT)
+        .args(["--code", "-Zx3-not-issued", "--json"]);
+    let v = expect_error(c, "", 11, "api");
+    assert!(v["error"]["provider_message"]
+        .as_str()
+        .unwrap()
+        .contains("unknown authorization code"));
+    let mut c = cmd(&sb);
+    c.args([
+        "url",
+        "--json",
+        "--element",
+        "dropbox",
+        "--callback-url",
+        "https://app.example.com/cb",
+        "--state",
+        "-starts-with-a-hyphen",
+    ]);
+    let out = run(c, "");
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(code(&out), 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["state"], "-starts-with-a-hyphen");
+}
