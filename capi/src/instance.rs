@@ -49,7 +49,7 @@ impl From<Instance> for ea_instance {
             tags: i.tags.iter().map(|t| cstring(t)).collect(),
             valid: i.valid,
             disabled: i.disabled,
-            raw_json: cstring(&i.raw.to_string()),
+            raw_json: cstring(&i.raw_json),
         }
     }
 }

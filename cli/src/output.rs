@@ -20,7 +20,7 @@ pub fn instance_json(instance: &Instance, secrets: &[&str]) -> Value {
         "tags": instance.tags.iter().map(|t| scrub_text(t, secrets)).collect::<Vec<_>>(),
         "valid": instance.valid,
         "disabled": instance.disabled,
-        "raw": scrub(&instance.raw, secrets),
+        "raw": scrub(&instance.raw(), secrets),
     })
 }
 

@@ -191,16 +191,11 @@ fn has_scheme(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
-/// One form-encoded name or value: `+` is a space, `%XX` a byte; the
-/// result must be UTF-8.
+/// One form-encoded name or value, decoded; not UTF-8 is an invalid callback.
 fn decode(raw: &str) -> Result<String> {
-    let spaced = raw.replace('+', " ");
-    percent_encoding::percent_decode_str(&spaced)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| Error::InvalidCallback {
-            message: "a callback parameter is not valid UTF-8 once decoded".into(),
-        })
+    crate::text::form_decode(raw).ok_or_else(|| Error::InvalidCallback {
+        message: "a callback parameter is not valid UTF-8 once decoded".into(),
+    })
 }
 
 #[cfg(test)]

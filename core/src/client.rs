@@ -4,10 +4,10 @@ use crate::instance::{CreateInstanceRequest, Instance};
 use crate::oauth::{OAuthUrl, OAuthUrlRequest};
 use crate::options::{ClientBuilder, Settings};
 use crate::secret::{constant_time_eq, random_token, Secret};
+use crate::text::QueryValue;
 use crate::transport::{Request, Transport};
 use crate::wire::OAuthUrlAnswer;
 use crate::{Error, Operation, Result};
-use serde::Deserialize as _;
 use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
@@ -44,6 +44,45 @@ fn instance_id(id: i64) -> Result<()> {
         return Err(Error::invalid("id", "must be a positive instance id"));
     }
     Ok(())
+}
+
+/// Refuses a vendor URL no browser should be sent to: anything but https
+/// (plain http only to a loopback host, such as the sandbox's), or a URL
+/// holding spaces or control characters.
+fn check_vendor_url(url: &str) -> std::result::Result<(), &'static str> {
+    const NOT_HTTPS: &str =
+        "the oauthUrl is not an https URL (plain http only on loopback); refusing to send a browser there";
+    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(NOT_HTTPS);
+    }
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("https") => {
+            let rest = &url["https://".len()..];
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+            if authority.is_empty() {
+                return Err(NOT_HTTPS);
+            }
+            Ok(())
+        }
+        Some("http") => {
+            let loopback = url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host().map(|h| crate::validate::is_loopback_host(&h)));
+            if loopback == Some(true) {
+                Ok(())
+            } else {
+                Err(NOT_HTTPS)
+            }
+        }
+        _ => Err(NOT_HTTPS),
+    }
+}
+
+/// The answer as text, or a Decode error naming the call.
+fn text(operation: Operation, body: Vec<u8>) -> Result<String> {
+    String::from_utf8(body)
+        .map_err(|_| Error::decode(operation, "the answer is not valid JSON (not UTF-8)"))
 }
 
 /// The answer as JSON, or a Decode error naming the call.
@@ -97,7 +136,7 @@ impl Client {
             Some(s) => s.clone(),
             None => random_token()?,
         };
-        let path = format!("/elements/{}/oauth/url", request.element);
+        let path = ["/elements/", &request.element, "/oauth/url"].concat();
         let query = request.query(&state);
         let secrets = self.secrets(&[request.api_secret.expose()]);
         let body = self.inner.transport.send(
@@ -110,42 +149,30 @@ impl Client {
             },
             &secrets,
         )?;
-        let answer = OAuthUrlAnswer::deserialize(&json(operation, &body)?)
-            .map_err(|_| Error::decode(operation, "the oauth/url answer is not a JSON object"))?;
+        let answer: OAuthUrlAnswer = serde_json::from_slice(&body).map_err(|e| {
+            let what = if e.is_data() {
+                "the oauth/url answer is not a JSON object"
+            } else {
+                "the answer is not valid JSON"
+            };
+            Error::decode(operation, format!("{what} ({e})"))
+        })?;
         let oauth_url = answer
             .oauth_url
             .ok_or_else(|| Error::decode(operation, "the oauth/url answer has no oauthUrl"))?;
-        let parsed = url::Url::parse(&oauth_url).map_err(|_| {
-            Error::decode(operation, "the oauth/url answer's oauthUrl is not a URL")
-        })?;
-        let loopback = parsed
-            .host()
-            .as_ref()
-            .is_some_and(crate::validate::is_loopback_host);
-        if !(parsed.scheme() == "https" || parsed.scheme() == "http" && loopback)
-            || oauth_url.chars().any(char::is_control)
-        {
-            return Err(Error::decode(
-                operation,
-                "the oauthUrl is not an https URL (plain http only on loopback); refusing to send a browser there",
-            ));
-        }
-        let url_state = parsed
-            .query_pairs()
-            .find(|(k, _)| k == "state")
-            .map(|(_, v)| v.into_owned());
-        match url_state {
-            Some(s) if constant_time_eq(s.as_bytes(), state.as_bytes()) => {}
-            Some(_) => {
-                return Err(Error::decode(
-                    operation,
-                    "the oauthUrl carries another state than the one sent; refusing it, since the callback's state could no longer be checked",
-                ))
-            }
-            None => {
+        check_vendor_url(&oauth_url).map_err(|why| Error::decode(operation, why))?;
+        match crate::text::query_value(&oauth_url, "state") {
+            QueryValue::One(Some(s)) if constant_time_eq(s.as_bytes(), state.as_bytes()) => {}
+            QueryValue::Missing => {
                 return Err(Error::decode(
                     operation,
                     "the oauthUrl carries no state; refusing it, since the callback's state could not be checked",
+                ))
+            }
+            _ => {
+                return Err(Error::decode(
+                    operation,
+                    "the oauthUrl carries another state than the one sent; refusing it, since the callback's state could no longer be checked",
                 ))
             }
         }
@@ -179,8 +206,7 @@ impl Client {
             },
             &secrets,
         )?;
-        let value = json(operation, &answer).map_err(|e| e.scrub(&secrets))?;
-        Instance::decode(value, Some(operation)).map_err(|e| e.scrub(&secrets))
+        Instance::decode(text(operation, answer)?, Some(operation)).map_err(|e| e.scrub(&secrets))
     }
 
     /// Fetches one instance by id.
@@ -189,23 +215,26 @@ impl Client {
         let operation = Operation::GetInstance;
         let path = format!("/instances/{id}");
         let body = self.platform_call(operation, &path)?;
-        Instance::decode(json(operation, &body)?, Some(operation))
+        Instance::decode(text(operation, body)?, Some(operation))
     }
 
     /// Lists the instances visible to the user and organization.
     pub fn list_instances(&self) -> Result<Vec<Instance>> {
         let operation = Operation::ListInstances;
         let body = self.platform_call(operation, "/instances")?;
-        match json(operation, &body)? {
-            Value::Array(items) => items
-                .into_iter()
-                .map(|v| Instance::decode(v, Some(operation)))
-                .collect(),
-            _ => Err(Error::decode(
+        if !body.trim_ascii_start().starts_with(b"[") {
+            json(operation, &body)?;
+            return Err(Error::decode(
                 operation,
                 "the instance list is not a JSON array",
-            )),
+            ));
         }
+        let items: Vec<&serde_json::value::RawValue> = serde_json::from_slice(&body)
+            .map_err(|e| Error::decode(operation, format!("the answer is not valid JSON ({e})")))?;
+        items
+            .into_iter()
+            .map(|raw| Instance::decode(raw.get().to_owned(), Some(operation)))
+            .collect()
     }
 
     /// Deletes one instance by id.

@@ -2,11 +2,9 @@
 
 use crate::secret::Secret;
 use crate::wire::{
-    Configuration, CreateBody, ElementKey, ElementWire, IdWire, InstanceWire, ProviderData,
-    TagWire, TagsWire,
+    Configuration, CreateBody, ElementKey, IdWire, InstanceWire, ProviderData, TagsWire,
 };
 use crate::{validate, Error, Operation, Result};
-use serde::Deserialize as _;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -102,7 +100,7 @@ impl Events {
     }
 
     fn validate(&self) -> Result<()> {
-        validate::absolute_http_url("events.callback_url", &self.callback_url)?;
+        validate::http_url("events.callback_url", &self.callback_url)?;
         if let Some(key) = &self.signature_key {
             validate::non_empty("events.signature_key", key.expose())?;
         }
@@ -234,7 +232,7 @@ impl CreateInstanceRequest {
         validate::non_empty("name", &self.name)?;
         validate::non_empty("api_key", &self.api_key)?;
         validate::non_empty("api_secret", self.api_secret.expose())?;
-        validate::absolute_http_url("callback_url", &self.callback_url)?;
+        validate::http_url("callback_url", &self.callback_url)?;
         for (i, tag) in self.tags.iter().enumerate() {
             validate::non_empty(&format!("tags[{i}]"), tag)?;
         }
@@ -270,8 +268,10 @@ impl CreateInstanceRequest {
 
     /// The body as sent: JSON bytes.
     pub(crate) fn body_bytes(&self) -> Vec<u8> {
-        // Serialising strings and maps of strings cannot fail.
-        serde_json::to_vec(&self.wire_body()).unwrap_or_default()
+        let mut out = Vec::with_capacity(512);
+        // Serialising strings and maps of strings into memory cannot fail.
+        let _ = serde_json::to_writer(&mut out, &self.wire_body());
+        out
     }
 
     fn wire_body(&self) -> CreateBody<'_> {
@@ -358,8 +358,9 @@ pub struct Instance {
     pub valid: bool,
     /// Whether the instance is disabled.
     pub disabled: bool,
-    /// The platform's whole JSON answer, for fields this type does not model.
-    pub raw: Value,
+    /// The platform's whole JSON answer, as it sent it, for fields this type
+    /// does not model ([`Instance::raw`] parses it). It holds the token too.
+    pub raw_json: String,
 }
 
 impl fmt::Debug for Instance {
@@ -378,22 +379,28 @@ impl fmt::Debug for Instance {
 
 impl Instance {
     /// Decodes the platform's instance JSON (tags as objects or as strings,
-    /// the id as a number or a string; unknown fields are kept in `raw`).
+    /// the id as a number or a string; unknown fields are kept in `raw_json`).
     pub fn from_json(raw: Value) -> Result<Instance> {
-        Instance::decode(raw, None)
+        Instance::decode(raw.to_string(), None)
     }
 
-    /// [`Instance::from_json`] for the answer of `operation`.
-    pub(crate) fn decode(raw: Value, operation: Option<Operation>) -> Result<Instance> {
+    /// The platform's whole JSON answer, parsed: a new value each time.
+    pub fn raw(&self) -> Value {
+        serde_json::from_str(&self.raw_json).unwrap_or(Value::Null)
+    }
+
+    /// The instance from its JSON text, the answer of `operation`; the text
+    /// is kept as `raw_json`, the modelled fields are read from it directly.
+    pub(crate) fn decode(raw_json: String, operation: Option<Operation>) -> Result<Instance> {
         let fail = |message: &str| Error::Decode {
             operation,
             message: message.to_owned(),
             may_have_reached_server: operation.is_some(),
         };
-        if !raw.is_object() {
+        if !raw_json.trim_start().starts_with('{') {
             return Err(fail("an instance must be a JSON object"));
         }
-        let wire = InstanceWire::deserialize(&raw)
+        let wire: InstanceWire = serde_json::from_str(&raw_json)
             .map_err(|e| fail(&format!("the instance is not the platform's JSON ({e})")))?;
         let id = match wire.id {
             None => return Err(fail("instance has no id")),
@@ -401,38 +408,30 @@ impl Instance {
             Some(IdWire::Text(s)) => s
                 .parse()
                 .map_err(|_| fail("instance id is not an integer"))?,
-            Some(IdWire::Other(_)) => return Err(fail("instance id is not an integer")),
+            Some(IdWire::Other) => return Err(fail("instance id is not an integer")),
         };
         let token = wire
             .token
             .filter(|t| !t.is_empty())
             .ok_or_else(|| fail("instance has no token"))?;
-        let element_key = match wire.element {
-            Some(ElementWire::Object { key }) => key.unwrap_or_default(),
-            Some(ElementWire::Key(key)) => key,
-            Some(ElementWire::Other(_)) | None => String::new(),
-        };
         let tags = match wire.tags {
-            None | Some(TagsWire::Other(Value::Null)) => Vec::new(),
-            Some(TagsWire::Other(_)) => return Err(fail("tags is not an array")),
-            Some(TagsWire::List(items)) => items
-                .into_iter()
-                .map(|t| match t {
-                    TagWire::Name(name) | TagWire::Object { name } => Ok(name),
-                    TagWire::Other(Value::Object(_)) => Err(fail("a tag object has no name")),
-                    TagWire::Other(_) => Err(fail("a tag is neither a string nor an object")),
-                })
-                .collect::<Result<_>>()?,
+            None | Some(TagsWire::Null) => Vec::new(),
+            Some(TagsWire::Names(names)) => names,
+            Some(TagsWire::NotAList) => return Err(fail("tags is not an array")),
+            Some(TagsWire::TagWithoutName) => return Err(fail("a tag object has no name")),
+            Some(TagsWire::NeitherStringNorObject) => {
+                return Err(fail("a tag is neither a string nor an object"))
+            }
         };
         Ok(Instance {
             id,
             name: wire.name.unwrap_or_default(),
             token: Secret::new(token),
-            element_key,
+            element_key: wire.element.and_then(|e| e.0).unwrap_or_default(),
             tags,
             valid: wire.valid.unwrap_or(true),
             disabled: wire.disabled.unwrap_or(false),
-            raw,
+            raw_json,
         })
     }
 }

@@ -74,6 +74,14 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
+    /// The verdicts of the fast URL check and of the full URL parser.
+    pub fn url_verdicts(value: &str) -> (bool, bool) {
+        (
+            crate::validate::http_url("f", value).is_ok(),
+            crate::validate::absolute_http_url("f", value).is_ok(),
+        )
+    }
+
     /// The error the client makes of a platform answer with `status` and `body`.
     pub fn platform_error(status: u16, body: &[u8], secrets: &[&str]) -> crate::Error {
         crate::transport::api_error(

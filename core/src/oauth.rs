@@ -1,7 +1,7 @@
 //! Step 1: the request for the vendor's redirect URL, and its answer.
 
 use crate::secret::Secret;
-use crate::text::encode_component;
+use crate::text::push_encoded_bytes;
 use crate::{validate, Error, Result};
 
 /// Query parameter names that have their own argument in [`OAuthUrlRequest`].
@@ -85,7 +85,7 @@ impl OAuthUrlRequest {
         validate::element_key("element", &self.element)?;
         validate::non_empty("api_key", &self.api_key)?;
         validate::non_empty("api_secret", self.api_secret.expose())?;
-        validate::absolute_http_url("callback_url", &self.callback_url)?;
+        validate::http_url("callback_url", &self.callback_url)?;
         if let Some(site) = &self.site_address {
             validate::non_empty("site_address", site)?;
         }
@@ -127,16 +127,17 @@ impl OAuthUrlRequest {
         for (name, value) in &self.params {
             pairs.push((name, value));
         }
-        let mut query = String::with_capacity(256);
+        let mut query = Vec::with_capacity(384);
         for (name, value) in pairs {
             if !query.is_empty() {
-                query.push('&');
+                query.push(b'&');
             }
-            query.push_str(&encode_component(name));
-            query.push('=');
-            query.push_str(&encode_component(value));
+            push_encoded_bytes(&mut query, name);
+            query.push(b'=');
+            push_encoded_bytes(&mut query, value);
         }
-        query
+        // Percent-encoding leaves only ASCII.
+        String::from_utf8(query).unwrap_or_default()
     }
 }
 

@@ -1,23 +1,82 @@
 //! Text helpers shared by every part of the SDK: percent-encoding, text from
 //! outside made safe to print, and secrets scrubbed from what is shown.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
 /// How a scrubbed secret is shown.
 pub const MASK: &str = "***";
 
-/// Everything but RFC 3986 unreserved characters is percent-encoded, so a
-/// value means the same to every server (a space is `%20`, never `+`).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes one query name or value.
+/// Percent-encodes one query name or value: RFC 3986 unreserved characters
+/// as they are, every other byte as `%XX`.
 pub fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
+    let mut out = Vec::with_capacity(value.len() + value.len() / 2);
+    push_encoded_bytes(&mut out, value);
+    // Only ASCII comes out.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `value` percent-encoded to `out`, without formatting machinery:
+/// it runs for every query parameter of every call.
+pub(crate) fn push_encoded_bytes(out: &mut Vec<u8>, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in value.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b);
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        }
+    }
+}
+
+/// One form-encoded name or value decoded (`+` is a space, `%XX` a byte);
+/// `None` when the bytes are not UTF-8.
+pub(crate) fn form_decode(raw: &str) -> Option<String> {
+    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
+        return Some(raw.to_owned());
+    }
+    let spaced = raw.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// What a URL's query says of one parameter.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum QueryValue {
+    /// Not there.
+    Missing,
+    /// There once, with this decoded value (`None`: not UTF-8).
+    One(Option<String>),
+    /// There more than once.
+    Many,
+}
+
+/// The parameter `name` of `url`'s query (between `?` and `#`), read
+/// without parsing the whole URL: what the client needs of the vendor URL
+/// the platform answers with.
+pub(crate) fn query_value(url: &str, name: &str) -> QueryValue {
+    let bytes = url.as_bytes();
+    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
+    let Some(start) = bytes[..end].iter().position(|&b| b == b'?') else {
+        return QueryValue::Missing;
+    };
+    let mut found = QueryValue::Missing;
+    // `&` and `=` are ASCII, so every slice below is on char boundaries.
+    for pair in url[start + 1..end].split('&') {
+        let (k, v) = match pair.bytes().position(|b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, ""),
+        };
+        let encoded = || k.bytes().any(|b| b == b'%' || b == b'+');
+        if k == name || (encoded() && form_decode(k).as_deref() == Some(name)) {
+            if found != QueryValue::Missing {
+                return QueryValue::Many;
+            }
+            found = QueryValue::One(form_decode(v));
+        }
+    }
+    found
 }
 
 /// Text from outside without control characters and without the invisible
@@ -101,6 +160,38 @@ pub fn scrub_json(value: &mut Value, secrets: &[&str], mask: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_one_query_parameter_without_parsing_the_url() {
+        let url = "https://v.example/a?x=1&st%61te=a%2Bb+c&y=2#state=no";
+        assert_eq!(
+            query_value(url, "state"),
+            QueryValue::One(Some("a+b c".to_owned()))
+        );
+        assert_eq!(
+            query_value("https://v.example/a", "state"),
+            QueryValue::Missing
+        );
+        assert_eq!(
+            query_value("https://v.example/?state=%FF", "state"),
+            QueryValue::One(None)
+        );
+        assert_eq!(
+            query_value("https://v.example/?state=a&state=b", "state"),
+            QueryValue::Many
+        );
+    }
+
+    #[test]
+    fn encodes_everything_but_unreserved_characters() {
+        assert_eq!(encode_component("aZ09-._~"), "aZ09-._~");
+        assert_eq!(
+            encode_component("a b&c=d+e%/?#é"),
+            "a%20b%26c%3Dd%2Be%25%2F%3F%23%C3%A9"
+        );
+        assert_eq!(encode_component(""), "");
+        assert_eq!(encode_component("é-é.x"), "%C3%A9-%C3%A9.x");
+    }
 
     #[test]
     fn scrubs_plain_and_encoded_forms_but_not_tiny_values() {

@@ -173,8 +173,14 @@ impl Transport {
             .run(built)
             .map_err(|e| (self.failed(operation, e, false), None))?;
         let status = response.status().as_u16();
-        let request_id = header(&response, "elements-request-id");
-        let retry_after = header(&response, "retry-after")
+        let ok = (200..300).contains(&status);
+        // Only an error answer's headers matter.
+        let request_id = (!ok)
+            .then(|| header(&response, "elements-request-id"))
+            .flatten();
+        let retry_after = (!ok)
+            .then(|| header(&response, "retry-after"))
+            .flatten()
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response
@@ -194,7 +200,7 @@ impl Transport {
                 }
                 (error, None)
             })?;
-        if (200..300).contains(&status) {
+        if ok {
             return Ok(body);
         }
         Err((

@@ -47,6 +47,56 @@ pub(crate) fn header_secret(field: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
+/// An absolute http(s) URL with a host, such as a callback URL, checked on
+/// every call: the common spelling (`http(s)://host[:port][/path][?query]`
+/// of plain ASCII) is recognised without a full parse; anything else goes
+/// to the URL parser, which decides the same way.
+pub(crate) fn http_url(field: &str, value: &str) -> Result<()> {
+    if is_plain_http_url(value) {
+        return Ok(());
+    }
+    absolute_http_url(field, value).map(|_| ())
+}
+
+/// True for `http(s)://host[:port]` followed by `/`, `?`, `#` or nothing,
+/// where the host is a DNS name or IPv4 address and every character is one
+/// a URL may hold as it is: such a URL is valid as written.
+fn is_plain_http_url(value: &str) -> bool {
+    let rest = match value.as_bytes() {
+        [b'h' | b'H', b't' | b'T', b't' | b'T', b'p' | b'P', b's' | b'S', b':', b'/', b'/', ..] => {
+            &value[8..]
+        }
+        [b'h' | b'H', b't' | b'T', b't' | b'T', b'p' | b'P', b':', b'/', b'/', ..] => &value[7..],
+        _ => return false,
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (host, port) = authority.split_once(':').unwrap_or((authority, ""));
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    let host_ok = host.len() <= 253 && host.split('.').all(label_ok);
+    let port_ok = port.is_empty()
+        || (port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u16>().is_ok())
+            && !authority.ends_with(':');
+    let tail_ok = tail
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?#%".contains(&b));
+    // A host whose last label is a number is an IPv4 address to the URL
+    // standard: only a plain dotted quad takes the fast path.
+    let last_numeric = host
+        .rsplit('.')
+        .next()
+        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()));
+    host_ok && port_ok && tail_ok && (!last_numeric || host.parse::<std::net::Ipv4Addr>().is_ok())
+}
+
 /// An absolute http(s) URL with a host, such as a callback URL. Control
 /// characters (tab, CR, LF...) are refused outright: URL parsers drop some
 /// of them silently, so the URL checked would not be the URL sent, and
@@ -109,4 +159,44 @@ pub(crate) fn base_url(value: &str) -> Result<url::Url> {
         ));
     }
     Ok(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_path_agrees_with_the_url_parser() {
+        let cases = [
+            "https://app.example.com/cb",
+            "http://127.0.0.1:8765/callback?x=1",
+            "HTTPS://A.EXAMPLE:443",
+            "https://app.example.com/cb?next=/a&b=1%202#frag",
+            "https://app.example.com:99999/cb",
+            "https://app.example.com:/cb",
+            "https://-bad.example/cb",
+            "https://app..example/cb",
+            "https://999.1.1.1/cb",
+            "https://1.2.3/cb",
+            "https://example.123/cb",
+            "https://0x7f.1/cb",
+            "https://app.example.com./cb",
+            "https://app.example.com/c b",
+            "https://user@app.example.com/cb",
+            "https://[::1]:8080/cb",
+            "https://exämple.com/cb",
+            "ftp://app.example.com/cb",
+            "https:///cb",
+            "https://app.example.com\\cb",
+        ];
+        for url in cases {
+            let fast = is_plain_http_url(url);
+            let full = absolute_http_url("f", url).is_ok();
+            assert!(
+                !fast || full,
+                "{url}: the fast path accepts what the parser refuses"
+            );
+            assert_eq!(http_url("f", url).is_ok(), full, "{url}");
+        }
+    }
 }

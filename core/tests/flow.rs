@@ -111,14 +111,14 @@ fn whole_flow_sends_the_exact_body_and_authorization_header() {
     assert!(instance.valid && !instance.disabled);
     assert_eq!(instance.token.expose().len(), 44);
     assert!(
-        instance.raw["tags"][0].is_object(),
+        instance.raw()["tags"][0].is_object(),
         "create answers tags as objects"
     );
 
     // GET answers tags as strings; both decode to the same instance.
     let fetched = client.get_instance(instance.id).unwrap();
     assert!(
-        fetched.raw["tags"][0].is_string(),
+        fetched.raw()["tags"][0].is_string(),
         "GET answers tags as strings"
     );
     assert_eq!(fetched.tags, instance.tags);

@@ -14,7 +14,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A server answering every connection with `response`, recording what it got.
+/// A server answering every connection with `response` once it has read the
+/// request's head (as any server or proxy does), recording what it got.
 fn raw_server(response: String) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -22,11 +23,17 @@ fn raw_server(response: String) -> (String, Arc<Mutex<Vec<String>>>) {
     let log = Arc::clone(&seen);
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten().take(16) {
-            let mut buf = [0u8; 16384];
-            let n = stream.read(&mut buf).unwrap_or(0);
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+            }
             log.lock()
                 .unwrap()
-                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+                .push(String::from_utf8_lossy(&got).into_owned());
             let _ = stream.write_all(response.as_bytes());
         }
     });

@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(instance) = Instance::from_json(value.clone()) {
         assert!(!instance.token.is_empty());
-        assert_eq!(instance.raw, value);
+        assert_eq!(instance.raw(), value);
         assert_eq!(value["token"].as_str(), Some(instance.token.expose()));
     }
 });

@@ -381,7 +381,7 @@ impl Instance {
     /// other secrets: keep it out of logs.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn raw(&self) -> Value {
-        self.inner.raw.clone()
+        self.inner.raw()
     }
 }
 

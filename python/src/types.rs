@@ -322,7 +322,7 @@ impl Instance {
     /// The platform's whole JSON answer, as a new dict.
     #[getter]
     fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::json::to_py(py, &self.inner.raw)
+        crate::json::to_py(py, &self.inner.raw())
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
