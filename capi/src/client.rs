@@ -6,6 +6,7 @@ use crate::ffi::{arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, guard, p
 use ea_core::{Binding, Client, ClientOptions, Grant, OAuthUrl, OAuthUrlRequest};
 use std::ffi::{c_char, CString};
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Options of a client, filled with `ea_client_options_set_*` and read by
@@ -46,9 +47,11 @@ pub struct ea_oauth_url_request {
 /// Step 1's answer: the vendor's consent page URL and the state in it.
 /// Immutable: may be read from any thread.
 pub struct ea_oauth_url {
-    element: CString,
-    url: CString,
-    state: CString,
+    inner: OAuthUrl,
+    /// The C strings handed out, each made on first read and then kept.
+    element: OnceLock<CString>,
+    url: OnceLock<CString>,
+    state: OnceLock<CString>,
 }
 
 /// Step 2's answer: the authorization code and the state of the callback.
@@ -409,15 +412,11 @@ pub extern "C" fn ea_client_oauth_url(
         let client = arg_ref(client, "client")?;
         let request = arg_ref(request, "request")?;
         let out = Out::new(out, "out")?;
-        let OAuthUrl {
-            element,
-            oauth_url,
-            state,
-        } = client.inner.oauth_url(&request.inner)?;
         out.set(ea_oauth_url {
-            element: cstring(&element),
-            url: cstring(&oauth_url),
-            state: cstring(&state),
+            inner: client.inner.oauth_url(&request.inner)?,
+            element: OnceLock::new(),
+            url: OnceLock::new(),
+            state: OnceLock::new(),
         });
         Ok(())
     })
@@ -426,20 +425,20 @@ pub extern "C" fn ea_client_oauth_url(
 /// The element key. Borrowed: valid until `ea_oauth_url_free`; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_oauth_url_element(url: *const ea_oauth_url) -> *const c_char {
-    borrow_cstr(url, |u| &u.element)
+    borrow_cstr(url, |u| u.element.get_or_init(|| cstring(&u.inner.element)))
 }
 
 /// The vendor's consent page URL. Borrowed: valid until `ea_oauth_url_free`; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_oauth_url_url(url: *const ea_oauth_url) -> *const c_char {
-    borrow_cstr(url, |u| &u.url)
+    borrow_cstr(url, |u| u.url.get_or_init(|| cstring(&u.inner.oauth_url)))
 }
 
 /// The state carried by the URL, to pass to `ea_parse_callback`.
 /// Borrowed: valid until `ea_oauth_url_free`; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_oauth_url_state(url: *const ea_oauth_url) -> *const c_char {
-    borrow_cstr(url, |u| &u.state)
+    borrow_cstr(url, |u| u.state.get_or_init(|| cstring(&u.inner.state)))
 }
 
 /// Frees an OAuth URL. NULL is a no-op.

@@ -8,6 +8,7 @@ use crate::ffi::{arg_mut, arg_ref, arg_str, cstring, free, get, guard, invalid, 
 use ea_core::{CreateInstanceRequest, EventVendorType, Events, Instance};
 use std::ffi::{c_char, CString};
 use std::ptr;
+use std::sync::OnceLock;
 
 /// Event configuration of an instance (polling or webhook).
 /// Not thread-safe: use one from one thread at a time.
@@ -24,14 +25,14 @@ pub struct ea_instance_request {
 /// An element instance as the platform describes it. Immutable: may be read
 /// from any thread. Its token is a secret.
 pub struct ea_instance {
-    id: i64,
-    name: CString,
-    token: CString,
-    element_key: CString,
-    tags: Vec<CString>,
-    valid: bool,
-    disabled: bool,
-    raw_json: CString,
+    inner: Instance,
+    /// The C strings handed out, each made on first read and then kept (so
+    /// that a borrowed pointer stays valid until the instance is freed).
+    name: OnceLock<CString>,
+    token: OnceLock<CString>,
+    element_key: OnceLock<CString>,
+    tags: OnceLock<Vec<CString>>,
+    raw_json: OnceLock<CString>,
 }
 
 /// A list of instances. Immutable: may be read from any thread.
@@ -40,17 +41,22 @@ pub struct ea_instance_list {
 }
 
 impl From<Instance> for ea_instance {
-    fn from(i: Instance) -> ea_instance {
+    fn from(inner: Instance) -> ea_instance {
         ea_instance {
-            id: i.id,
-            name: cstring(&i.name),
-            token: cstring(i.token.expose()),
-            element_key: cstring(&i.element_key),
-            tags: i.tags.iter().map(|t| cstring(t)).collect(),
-            valid: i.valid,
-            disabled: i.disabled,
-            raw_json: cstring(&i.raw_json),
+            inner,
+            name: OnceLock::new(),
+            token: OnceLock::new(),
+            element_key: OnceLock::new(),
+            tags: OnceLock::new(),
+            raw_json: OnceLock::new(),
         }
+    }
+}
+
+impl ea_instance {
+    fn tags(&self) -> &[CString] {
+        self.tags
+            .get_or_init(|| self.inner.tags.iter().map(|t| cstring(t)).collect())
     }
 }
 
@@ -296,33 +302,37 @@ fn field<T: Copy>(
 /// The platform's id of the instance; 0 for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_id(instance: *const ea_instance) -> i64 {
-    field(instance, 0, |i| i.id)
+    field(instance, 0, |i| i.inner.id)
 }
 
 /// The instance's name. Borrowed: valid until the instance is freed; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_name(instance: *const ea_instance) -> *const c_char {
-    borrow_cstr(instance, |i| &i.name)
+    borrow_cstr(instance, |i| i.name.get_or_init(|| cstring(&i.inner.name)))
 }
 
 /// The element token, the credential for every later call on this instance
 /// (a secret: never log it). Borrowed: valid until the instance is freed; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_token(instance: *const ea_instance) -> *const c_char {
-    borrow_cstr(instance, |i| &i.token)
+    borrow_cstr(instance, |i| {
+        i.token.get_or_init(|| cstring(i.inner.token.expose()))
+    })
 }
 
 /// The element's key, such as `concur`. Borrowed: valid until the instance is
 /// freed; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_element_key(instance: *const ea_instance) -> *const c_char {
-    borrow_cstr(instance, |i| &i.element_key)
+    borrow_cstr(instance, |i| {
+        i.element_key.get_or_init(|| cstring(&i.inner.element_key))
+    })
 }
 
 /// The number of tags; 0 for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_tags_len(instance: *const ea_instance) -> usize {
-    field(instance, 0, |i| i.tags.len())
+    field(instance, 0, |i| i.inner.tags.len())
 }
 
 /// Tag `index` (0-based) as a string; NULL when out of range or for NULL.
@@ -330,27 +340,29 @@ pub extern "C" fn ea_instance_tags_len(instance: *const ea_instance) -> usize {
 #[no_mangle]
 pub extern "C" fn ea_instance_tag(instance: *const ea_instance, index: usize) -> *const c_char {
     field(instance, ptr::null(), |i| {
-        i.tags.get(index).map_or(ptr::null(), |t| t.as_ptr())
+        i.tags().get(index).map_or(ptr::null(), |t| t.as_ptr())
     })
 }
 
 /// Whether the platform considers the instance's credentials valid; false for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_valid(instance: *const ea_instance) -> bool {
-    field(instance, false, |i| i.valid)
+    field(instance, false, |i| i.inner.valid)
 }
 
 /// Whether the instance is disabled; false for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_disabled(instance: *const ea_instance) -> bool {
-    field(instance, false, |i| i.disabled)
+    field(instance, false, |i| i.inner.disabled)
 }
 
 /// The platform's whole JSON answer, for fields not modelled here (it holds
 /// the token). Borrowed: valid until the instance is freed; NULL for NULL.
 #[no_mangle]
 pub extern "C" fn ea_instance_raw_json(instance: *const ea_instance) -> *const c_char {
-    borrow_cstr(instance, |i| &i.raw_json)
+    borrow_cstr(instance, |i| {
+        i.raw_json.get_or_init(|| cstring(&i.inner.raw_json))
+    })
 }
 
 /// Frees an instance (not one borrowed from a list). NULL is a no-op.
