@@ -25,7 +25,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   log="$(mktemp)"
   if ! cargo +nightly fuzz run "$t" "$work" "corpus/$t" -- \
-      -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 >"$log" 2>&1; then
+      -max_total_time="$seconds" -print_final_stats=1 -timeout=60 -rss_limit_mb=2048 >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     echo "fuzz: $t FAILED (input under fuzz/artifacts/$t/)" >&2
     exit 1
