@@ -16,13 +16,13 @@ use std::time::Duration;
 /// 10-minute codes, random secrets. Not thread-safe: use one from one thread
 /// at a time.
 pub struct ea_sandbox_options {
-    inner: SandboxOptions,
+    pub(crate) inner: SandboxOptions,
 }
 
 /// A running sandbox. Thread-safe: every function on it may be called from
 /// any thread, concurrently. Stopped by `ea_sandbox_stop` or `ea_sandbox_free`.
 pub struct ea_sandbox {
-    inner: Sandbox,
+    pub(crate) inner: Sandbox,
     base_url: CString,
     user_secret: CString,
     organization_secret: CString,
@@ -401,7 +401,8 @@ pub extern "C" fn ea_sandbox_instances_json(
     })
 }
 
-/// Stops listening and closes open connections; idempotent. The handle stays
+/// Stops listening, closes open connections and ends event deliveries;
+/// idempotent. The handle stays
 /// valid (its strings too) until `ea_sandbox_free`. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_stop(sandbox: *const ea_sandbox) {

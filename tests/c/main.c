@@ -132,5 +132,6 @@ int main(int argc, char **argv) {
   test_sandbox();
   test_nulls();
   test_threads();
+  test_events();
   return summary();
 }
