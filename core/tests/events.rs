@@ -4,6 +4,8 @@
 //! triggered.
 
 mod common;
+#[path = "../../sandbox/tests/common/receiver.rs"]
+mod receiver;
 
 use common::*;
 use elements_auth::{
@@ -11,46 +13,8 @@ use elements_auth::{
     SIGNATURE_HEADER,
 };
 use elements_auth_sandbox::SandboxOptions;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::mpsc;
+use receiver::Receiver;
 use std::time::Duration;
-
-/// A receiver answering 200: each request's signature header and raw body on a channel.
-fn receiver() -> (String, mpsc::Receiver<(Option<String>, Vec<u8>)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/events", listener.local_addr().unwrap());
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(mut conn) = conn else { break };
-            let mut reader = BufReader::new(conn.try_clone().unwrap());
-            let (mut signature, mut length) = (None, 0);
-            loop {
-                let mut line = String::new();
-                reader.read_line(&mut line).unwrap();
-                let line = line.trim_end();
-                if line.is_empty() {
-                    break;
-                }
-                if let Some((k, v)) = line.split_once(':') {
-                    if k.eq_ignore_ascii_case(SIGNATURE_HEADER) {
-                        signature = Some(v.trim().to_owned());
-                    } else if k.eq_ignore_ascii_case("content-length") {
-                        length = v.trim().parse().unwrap();
-                    }
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let _ = conn.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
-            if tx.send((signature, body)).is_err() {
-                break;
-            }
-        }
-    });
-    (url, rx)
-}
 
 fn env() -> Env {
     Env::with(SandboxOptions {
@@ -63,7 +27,8 @@ fn env() -> Env {
 fn a_signed_notification_verifies_with_its_key_or_the_rotation_pair_and_parses() {
     let env = env();
     let client = env.client();
-    let (url, received) = receiver();
+    let rx = Receiver::start(&[]);
+    let url = rx.url.clone();
     let code = {
         let oauth = client
             .oauth_url(&elements_auth::OAuthUrlRequest::new(
@@ -85,8 +50,12 @@ fn a_signed_notification_verifies_with_its_key_or_the_rotation_pair_and_parses()
         .sandbox
         .trigger_event(instance.id, "files", "CREATED", Some("id:42"))
         .unwrap();
-    let (signature, body) = received.recv_timeout(Duration::from_secs(30)).unwrap();
-    let signature = signature.expect("the instance has a signature key");
+    let got = rx.wait_for(1);
+    let body = got[0].body.clone();
+    let signature = got[0]
+        .header(SIGNATURE_HEADER)
+        .expect("the instance has a signature key")
+        .to_owned();
     verify_webhook_signature("old-key-5e1", &body, &signature).unwrap();
     verify_webhook_signature(&["new-key-9c4", "old-key-5e1"], &body, &signature).unwrap();
     let err =
@@ -112,17 +81,15 @@ fn a_signed_notification_verifies_with_its_key_or_the_rotation_pair_and_parses()
     let delivery = &env.sandbox.deliveries()[0];
     assert_eq!(delivery.body.as_bytes(), body.as_slice());
     assert_eq!(delivery.signature.as_deref(), Some(signature.as_str()));
-    assert!(
-        received.recv_timeout(Duration::from_millis(200)).is_err(),
-        "one POST only"
-    );
+    assert_eq!(rx.received().len(), 1, "one POST only");
 }
 
 #[test]
 fn a_polling_concur_instance_gets_an_event_for_reports() {
     let env = env();
     let client = env.client();
-    let (url, received) = receiver();
+    let rx = Receiver::start(&[]);
+    let url = rx.url.clone();
     let code = env.concur_code(&client);
     let instance = client
         .create_instance(
@@ -137,8 +104,13 @@ fn a_polling_concur_instance_gets_an_event_for_reports() {
     env.sandbox
         .trigger_event(instance.id, "reports", "UPDATED", None)
         .unwrap();
-    let (signature, body) = received.recv_timeout(Duration::from_secs(30)).unwrap();
-    assert_eq!(signature, None, "no signature key, no header");
+    let got = rx.wait_for(1);
+    let body = got[0].body.clone();
+    assert_eq!(
+        got[0].header(SIGNATURE_HEADER),
+        None,
+        "no signature key, no header"
+    );
     let n = parse_event_notification(&body).unwrap();
     assert_eq!(n.events[0].object_type, "reports");
     assert_eq!(n.events[0].element_key, "concur");

@@ -1,109 +1,19 @@
-//! Event delivery over real sockets: a receiver of the test's own (a raw
-//! TCP listener, not the sandbox's HTTP code) gets the notifications.
+//! Event delivery over real sockets: a receiver of the test's own
+//! ([`common::receiver`], a raw TCP listener) gets the notifications.
 
 mod common;
 
+use common::receiver::{closed_url, Receiver};
 use common::*;
 use elements_auth_sandbox::{
     Delivery, DeliveryState, Sandbox, SandboxOptions, MAX_DELIVERIES, MAX_RETRIES,
 };
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "api-key-ev";
 const SECRET: &str = "api-secret-ev";
 const SIGNATURE_KEY: &str = "whk-signature-key-8d1f";
-
-/// One POST the receiver got.
-#[derive(Clone, Debug)]
-struct Received {
-    request_line: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    at: Instant,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A receiver on 127.0.0.1 that answers each request with the next status
-/// of `script` (then 200) and records what it got.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Receiver {
-    fn start(script: &[u16]) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!(
-            "http://{}/hooks/events?tenant=a",
-            listener.local_addr().unwrap()
-        );
-        let got = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&got);
-        let script = script.to_vec();
-        std::thread::spawn(move || {
-            for (n, conn) in listener.incoming().enumerate() {
-                let Ok(mut conn) = conn else { break };
-                let mut reader = BufReader::new(conn.try_clone().unwrap());
-                let mut request_line = String::new();
-                reader.read_line(&mut request_line).unwrap();
-                let mut headers = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    reader.read_line(&mut line).unwrap();
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    let (k, v) = line.split_once(':').unwrap();
-                    headers.push((k.trim().to_owned(), v.trim().to_owned()));
-                }
-                let length: usize = headers
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-                    .map(|(_, v)| v.parse().unwrap())
-                    .unwrap();
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).unwrap();
-                seen.lock().unwrap().push(Received {
-                    request_line: request_line.trim_end().to_owned(),
-                    headers,
-                    body,
-                    at: Instant::now(),
-                });
-                let status = script.get(n).copied().unwrap_or(200);
-                let _ = write!(
-                    conn,
-                    "HTTP/1.1 {status} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                );
-            }
-        });
-        Receiver { url, got }
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-}
-
-/// A URL on a loopback port nobody listens on.
-fn closed_url() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
-    format!("http://{addr}/events")
-}
 
 fn start(retry_delay: Duration) -> Sandbox {
     Sandbox::start(SandboxOptions {
