@@ -4,8 +4,8 @@
 use crate::ea_result;
 use crate::error::ea_error;
 use crate::ffi::{arg_bytes, arg_mut, arg_ref, arg_str, borrow_cstr, cstring, free, get, guard};
-use crate::ffi::{invalid, set_string, FfiResult, Out};
-use crate::sandbox::{ea_sandbox, ea_sandbox_options};
+use crate::ffi::{invalid, FfiResult, Out};
+use crate::sandbox::{ea_sandbox, ea_sandbox_options, json_text};
 use std::ffi::{c_char, CString};
 use std::ptr;
 use std::time::Duration;
@@ -305,10 +305,10 @@ pub extern "C" fn ea_sandbox_deliveries_json(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let sandbox = arg_ref(sandbox, "sandbox")?;
-        let out = Out::new(out, "out")?;
-        set_string(out, &sandbox.inner.deliveries_json());
-        Ok(())
-    })
+    json_text(
+        sandbox,
+        out,
+        err,
+        elements_auth_sandbox::Sandbox::deliveries_json,
+    )
 }

@@ -366,12 +366,7 @@ pub extern "C" fn ea_sandbox_requests_json(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let sandbox = arg_ref(sandbox, "sandbox")?;
-        let out = Out::new(out, "out")?;
-        set_string(out, &sandbox.inner.requests_json());
-        Ok(())
-    })
+    json_text(sandbox, out, err, Sandbox::requests_json)
 }
 
 /// How many recorded requests were dropped from the front of the request
@@ -392,11 +387,22 @@ pub extern "C" fn ea_sandbox_instances_json(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
+    json_text(sandbox, out, err, |s| {
+        serde_json::Value::Array(s.instances()).to_string()
+    })
+}
+
+/// Hands `*out` the JSON text `text` makes of the sandbox (freed with `ea_string_free`).
+pub(crate) fn json_text(
+    sandbox: *const ea_sandbox,
+    out: *mut *mut c_char,
+    err: *mut *mut ea_error,
+    text: impl FnOnce(&Sandbox) -> String,
+) -> ea_result {
     guard(err, || {
         let sandbox = arg_ref(sandbox, "sandbox")?;
         let out = Out::new(out, "out")?;
-        let instances = serde_json::Value::Array(sandbox.inner.instances());
-        set_string(out, &instances.to_string());
+        set_string(out, &text(&sandbox.inner));
         Ok(())
     })
 }
