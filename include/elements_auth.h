@@ -117,6 +117,12 @@ typedef struct ea_client_options ea_client_options;
 typedef struct ea_error ea_error;
 
 /**
+ * A parsed event notification (`ea_parse_event_notification`). Immutable:
+ * may be read from any thread. Holds no secret.
+ */
+typedef struct ea_event_notification ea_event_notification;
+
+/**
  * Event configuration of an instance (polling or webhook).
  * Not thread-safe: use one from one thread at a time.
  */
@@ -144,6 +150,12 @@ typedef struct ea_instance_list ea_instance_list;
  * Not thread-safe: use one from one thread at a time.
  */
 typedef struct ea_instance_request ea_instance_request;
+
+/**
+ * One event of a notification, borrowed from its `ea_event_notification`
+ * (valid until that is freed; never freed on its own). Immutable.
+ */
+typedef struct ea_notification_event ea_notification_event;
 
 /**
  * Step 1's answer: the vendor's consent page URL and the state in it.
@@ -511,6 +523,144 @@ bool ea_error_retryable(const struct ea_error *err);
  * Frees an error. NULL is a no-op; call it once per error.
  */
 void ea_error_free(struct ea_error *err);
+
+/**
+ * Checks an event's `Elements-Webhook-Signature` header against the raw
+ * body with any of `keys_len` keys (a key rotation: the new key and the
+ * old one); each is compared in constant time. `EA_OK` when one matches,
+ * `EA_ERR_INVALID_SIGNATURE` when none does. `signature_keys` and `body`
+ * must not be NULL; a NULL or empty key is `EA_ERR_INVALID_INPUT` naming
+ * `signature_keys[i]`. Thread-safe.
+ */
+enum ea_result ea_verify_webhook_signature_keys(const char *const *signature_keys,
+                                                size_t keys_len,
+                                                const uint8_t *body,
+                                                size_t body_len,
+                                                const char *signature_header,
+                                                struct ea_error **err);
+
+/**
+ * Parses the raw body of an event notification (`body_len` bytes; `body`
+ * must not be NULL). Unknown fields are ignored; a body that is not the
+ * platform's envelope is `EA_ERR_DECODE`. Free `*out` with
+ * `ea_event_notification_free`. Thread-safe.
+ */
+enum ea_result ea_parse_event_notification(const uint8_t *body,
+                                           size_t body_len,
+                                           struct ea_event_notification **out,
+                                           struct ea_error **err);
+
+/**
+ * The platform's id of the event, as text: remember it, and ignore a
+ * notification whose event id you have already handled (a replay verifies
+ * too). Borrowed: valid until the notification is freed; NULL for NULL.
+ */
+const char *ea_event_notification_event_id(const struct ea_event_notification *notification);
+
+/**
+ * The id of the instance the events are about; 0 for NULL.
+ */
+int64_t ea_event_notification_instance_id(const struct ea_event_notification *notification);
+
+/**
+ * The id of this notification, as text. Borrowed: valid until the
+ * notification is freed; NULL for NULL.
+ */
+const char *ea_event_notification_notification_id(const struct ea_event_notification *notification);
+
+/**
+ * The number of events; 0 for NULL.
+ */
+size_t ea_event_notification_events_len(const struct ea_event_notification *notification);
+
+/**
+ * Event `index` (0-based), borrowed from the notification: valid until
+ * `ea_event_notification_free`, never freed on its own. NULL when out of
+ * range or for NULL.
+ */
+const struct ea_notification_event *ea_event_notification_event(const struct ea_event_notification *notification,
+                                                                size_t index);
+
+/**
+ * The whole notification as JSON text, unknown fields included. Borrowed:
+ * valid until the notification is freed; NULL for NULL.
+ */
+const char *ea_event_notification_raw_json(const struct ea_event_notification *notification);
+
+/**
+ * Frees a notification and its events. NULL is a no-op.
+ */
+void ea_event_notification_free(struct ea_event_notification *notification);
+
+/**
+ * The element's key, such as `concur`. Borrowed; NULL for NULL.
+ */
+const char *ea_notification_event_element_key(const struct ea_notification_event *event);
+
+/**
+ * The kind of object, such as a poller resource (`reports`). Borrowed; NULL for NULL.
+ */
+const char *ea_notification_event_object_type(const struct ea_notification_event *event);
+
+/**
+ * The vendor's id of the object, as text. Borrowed; NULL for NULL.
+ */
+const char *ea_notification_event_object_id(const struct ea_notification_event *event);
+
+/**
+ * `CREATED`, `UPDATED` or `DELETED` (as sent). Borrowed; NULL for NULL.
+ */
+const char *ea_notification_event_event_type(const struct ea_notification_event *event);
+
+/**
+ * When the platform saw the change, as sent; NULL when the event has no
+ * date, or for NULL. Borrowed.
+ */
+const char *ea_notification_event_date(const struct ea_notification_event *event);
+
+/**
+ * The event's own JSON text. Borrowed; NULL for NULL.
+ */
+const char *ea_notification_event_raw_json(const struct ea_notification_event *event);
+
+/**
+ * Sets how long after a failed event delivery the first retry comes, in
+ * microseconds (default 100000, the platform's 4000000; at most an hour,
+ * checked by `ea_sandbox_start_with`); each next retry waits 4 times longer.
+ */
+enum ea_result ea_sandbox_options_set_event_retry_delay_us(struct ea_sandbox_options *opts,
+                                                           uint64_t event_retry_delay_us,
+                                                           struct ea_error **err);
+
+/**
+ * Delivers one event as the platform would: a notification about
+ * `instance_id` POSTed to its events callback URL (loopback only) by a
+ * background thread, signed when it has a signature key, retried on
+ * failure. `event_type` is `CREATED`, `UPDATED` or `DELETED` (NULL:
+ * `UPDATED`); `object_id` NULL: a random one. Writes the event id to
+ * `*event_id` at once; `ea_sandbox_deliveries_json` tells how it went.
+ * `EA_ERR_SANDBOX` with `ea_error_field` naming the argument for an
+ * unknown instance, one without events, or a resource its poller
+ * configuration does not name. Thread-safe.
+ */
+enum ea_result ea_sandbox_trigger_event(const struct ea_sandbox *sandbox,
+                                        int64_t instance_id,
+                                        const char *object_type,
+                                        const char *event_type,
+                                        const char *object_id,
+                                        uint64_t *event_id,
+                                        struct ea_error **err);
+
+/**
+ * Every event delivery, oldest first (the newest 1000 are kept), as a JSON
+ * array of `{eventId, instanceId, url, attempts, state, body, signature}`:
+ * `attempts` holds each attempt's HTTP status (0: no connection), `state`
+ * is `pending`, `delivered` or `failed`, `signature` null without a
+ * signature key. Free `*out` with `ea_string_free`. Thread-safe.
+ */
+enum ea_result ea_sandbox_deliveries_json(const struct ea_sandbox *sandbox,
+                                          char **out,
+                                          struct ea_error **err);
 
 /**
  * Creates an event configuration: `vendor_type` is `"polling"` or
@@ -902,7 +1052,8 @@ enum ea_result ea_sandbox_instances_json(const struct ea_sandbox *sandbox,
                                          struct ea_error **err);
 
 /**
- * Stops listening and closes open connections; idempotent. The handle stays
+ * Stops listening, closes open connections and ends event deliveries;
+ * idempotent. The handle stays
  * valid (its strings too) until `ea_sandbox_free`. NULL is a no-op.
  */
 void ea_sandbox_stop(const struct ea_sandbox *sandbox);

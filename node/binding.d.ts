@@ -144,7 +144,19 @@ export declare class Sandbox {
   get requestsDropped(): number
   /** The instances the sandbox currently stores, as `GET /instances/{id}` returns them. */
   instances(): Array<Record<string, unknown>>
-  /** Stops listening and closes open connections. Idempotent. */
+  /**
+   * Delivers one event as the platform would: a notification about
+   * `instanceId` POSTed to its events callback URL (loopback only) from a
+   * background thread, signed when it has a signature key, retried on
+   * failure. Returns the event id at once; `deliveries()` tells how it
+   * went. Throws `SANDBOX` naming the argument (`field`) for an unknown
+   * instance, one without events, or a resource its poller configuration
+   * does not name.
+   */
+  triggerEvent(event: TriggerEvent): number
+  /** Every event delivery, oldest first (the newest 1000 are kept). */
+  deliveries(): Array<Delivery>
+  /** Stops listening, closes open connections and ends event deliveries. Idempotent. */
   stop(): void
 }
 
@@ -221,11 +233,48 @@ export interface CreateInstanceRequest {
   configuration?: Record<string, string>
 }
 
+/** How the sandbox delivered one triggered event (`sandbox.deliveries()`). */
+export interface Delivery {
+  /** The event id `triggerEvent` returned (the body's `eventId`). */
+  eventId: number
+  /** The instance the event is about. */
+  instanceId: number
+  /** The instance's events callback URL, POSTed to. */
+  url: string
+  /** Each attempt's HTTP status, in order; 0 for a connection failure. */
+  attempts: Array<number>
+  /** `pending`, `delivered` or `failed`. */
+  state: 'pending' | 'delivered' | 'failed'
+  /** The exact body sent (JSON text), the same on every attempt. */
+  body: string
+  /** The `Elements-Webhook-Signature` value sent; undefined without a signature key. */
+  signature?: string
+}
+
 /**
  * Every `code` an error can have, in the order shared by every language:
  * the core error kinds in upper case, then `SANDBOX`.
  */
 export declare function errorCodes(): Array<string>
+
+/**
+ * One event notification as the platform POSTs it to your events endpoint
+ * (what `parseEventNotification` returns). Verify the signature on the raw
+ * body first; then ignore an `eventId` you have already handled (a
+ * replayed notification verifies too).
+ */
+export interface EventNotification {
+  /** The platform's id of the event, as text: what makes receiving it twice safe. */
+  eventId: string
+  /** The id of the instance the events are about. */
+  instanceId: number
+  /** The id of this notification, as text. */
+  notificationId: string
+  /** The events, in order. */
+  events: Array<NotificationEvent>
+  /** The whole notification as parsed JSON, unknown fields included. */
+  raw: Record<string, unknown>
+}
 
 /** Event configuration of a new instance. */
 export interface Events {
@@ -239,6 +288,22 @@ export interface Events {
   refreshInterval?: number
   /** Per-resource poller configuration, a plain object (polling only). */
   pollerConfiguration?: Record<string, unknown>
+}
+
+/** One event of a notification: what changed at the vendor. */
+export interface NotificationEvent {
+  /** The element's key, such as `concur`. */
+  elementKey: string
+  /** The kind of object, such as a poller resource (`reports`). */
+  objectType: string
+  /** The vendor's id of the object, as text. */
+  objectId: string
+  /** `CREATED`, `UPDATED` or `DELETED` (as sent). */
+  eventType: string
+  /** When the platform saw the change, as sent; undefined when absent. */
+  date?: string
+  /** The event's own JSON. */
+  raw: Record<string, unknown>
 }
 
 /** The answer of step 1: where to send the user, and the state to expect back. */
@@ -284,6 +349,14 @@ export interface OAuthUrlRequest {
 export declare function parseCallback(callback: string, expectedState: string): Grant
 
 /**
+ * Parses the raw body of an event notification (a Buffer or a string).
+ *
+ * Tolerant of unknown fields; throws `DECODE` when the body is not JSON or
+ * not the platform's envelope.
+ */
+export declare function parseEventNotification(body: string | Buffer): EventNotification
+
+/**
  * Makes `errorClass` the class of every error this addon throws or rejects
  * with (`index.js` registers `ElementsAuthError` once). The addon calls
  * `new errorClass(message)` and sets the fields as own properties; until a
@@ -312,6 +385,12 @@ export interface SandboxOptions {
   readTimeoutMs?: number
   /** How many requests `requests()` keeps (default 10000); the oldest go first. */
   requestLogLimit?: number
+  /**
+   * How long after a failed event delivery the first retry comes, in
+   * milliseconds (fractions allowed; default 100, the platform's 4000);
+   * each next retry waits 4 times longer.
+   */
+  eventRetryDelayMs?: number
 }
 
 /** The header that carries an event's signature: `Elements-Webhook-Signature`. */
@@ -323,14 +402,31 @@ export declare const SIGNATURE_HEADER: string
  */
 export declare function signWebhook(signatureKey: string, body: string | Buffer): string
 
+/** What `sandbox.triggerEvent` takes. */
+export interface TriggerEvent {
+  /** The instance the event is about (it must have events enabled). */
+  instanceId: number
+  /**
+   * The kind of object; for a polling instance whose poller configuration
+   * names resources, one of them (`reports`).
+   */
+  objectType: string
+  /** `CREATED`, `UPDATED` (the default) or `DELETED`. */
+  eventType?: 'CREATED' | 'UPDATED' | 'DELETED'
+  /** The vendor's id of the object; omitted = a random one. */
+  objectId?: string
+}
+
 /**
  * Checks an event's `Elements-Webhook-Signature` header against its raw body
  * (`sha256=<base64>` or bare base64), in constant time.
  *
- * Returns nothing when the signature matches; throws `INVALID_SIGNATURE`
- * otherwise. Pass the body exactly as received (a Buffer or a string).
+ * `keyOrKeys` is one key, or an array of keys during a key rotation (any
+ * one matching is enough; each is compared in constant time). Returns
+ * nothing when the signature matches; throws `INVALID_SIGNATURE` otherwise.
+ * Pass the body exactly as received (a Buffer or a string).
  */
-export declare function verifyWebhookSignature(signatureKey: string, body: string | Buffer, signatureHeader: string): void
+export declare function verifyWebhookSignature(keyOrKeys: string | string[], body: string | Buffer, signatureHeader: string): void
 
 /** The version of this binding (released together with the core). */
 export declare const VERSION: string

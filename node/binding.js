@@ -842,6 +842,7 @@ module.exports.Sandbox = nativeBinding.Sandbox
 module.exports.CORE_VERSION = nativeBinding.CORE_VERSION
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseCallback = nativeBinding.parseCallback
+module.exports.parseEventNotification = nativeBinding.parseEventNotification
 module.exports.registerErrorClass = nativeBinding.registerErrorClass
 module.exports.SIGNATURE_HEADER = nativeBinding.SIGNATURE_HEADER
 module.exports.signWebhook = nativeBinding.signWebhook

@@ -13,6 +13,7 @@ export {
   signWebhook,
   SIGNATURE_HEADER,
   CORE_VERSION,
+  parseEventNotification,
 } from './binding'
 export type {
   ClientOptions,
@@ -21,6 +22,10 @@ export type {
   Events,
   CreateInstanceRequest,
   SandboxOptions,
+  EventNotification,
+  NotificationEvent,
+  Delivery,
+  TriggerEvent,
 } from './binding'
 
 /** This package's version (released together with the core: equal to `CORE_VERSION`). */

@@ -7,7 +7,8 @@
 #   3. tests/c is built against it with pkg-config and -std=c11 -Wall -Wextra -Werror -pedantic,
 #      then run plainly, under valgrind (definite/indirect leaks are errors), and rebuilt
 #      and run with -fsanitize=address,undefined;
-#   4. examples/c/concur_flow.c is built with pkg-config (shared, and static) and must print a token.
+#   4. examples/c/concur_flow.c is built with pkg-config (shared, and static) and must print a token;
+#      examples/c/events_receiver.c is built and must receive, and refuse a replay and a forgery.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -75,4 +76,12 @@ if ldd "$probe/concur_flow_static" | grep -q elements_auth; then
   echo "the static example links the shared library" >&2
   exit 1
 fi
+echo "== examples/c/events_receiver.c (an events endpoint, fed by the sandbox)"
+# shellcheck disable=SC2046
+cc "${strict[@]}" examples/c/events_receiver.c $(pkg-config --cflags --libs elements_auth) -o "$probe/events_receiver"
+LD_LIBRARY_PATH="$prefix/lib" "$probe/events_receiver" | tee "$probe/events.out"
+grep -qx 'received:  event 1 of instance 1: files id:report.pdf CREATED' "$probe/events.out"
+grep -qx 'answered:  202' "$probe/events.out"
+grep -qx 'replay:    answered 200' "$probe/events.out"
+grep -qx 'forged:    answered 401' "$probe/events.out"
 echo "C: all passed"

@@ -67,6 +67,14 @@ out="$(node concur-flow.mjs)"
 echo "$out" | sed -E 's/^(token: ).*/\1<printed, hidden here>/'
 echo "$out" | grep -Eq '^token: [A-Za-z0-9+/=_-]{20,}$' || { echo "test-node: the example printed no token" >&2; exit 1; }
 
+echo "== example (examples/node/events-receiver.mjs: an events endpoint, fed by the sandbox)"
+cp "$root/examples/node/events-receiver.mjs" .
+events_out="$(node events-receiver.mjs)"
+echo "$events_out"
+echo "$events_out" | grep -qx 'received:  event 1 of instance 1: files id:report.pdf CREATED'
+echo "$events_out" | grep -qx 'replay:    answered 200, handled again: false'
+echo "$events_out" | grep -qx 'forged:    answered 401'
+
 echo "== tsc --strict --noEmit (examples/node/concur-flow.ts)"
 npx --no-install tsc --strict --noEmit -p tsconfig.json
 node -e "require('typescript')" # the checker that ran is the pinned one

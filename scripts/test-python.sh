@@ -50,8 +50,15 @@ step "example: examples/python/concur_flow.py"
 "$VPY" "$ROOT/examples/python/concur_flow.py" | tee "$WORK/example.out"
 grep -q '^token: ' "$WORK/example.out"
 
-step "mypy --strict on the example"
-"$VPY" -m mypy --strict --no-incremental "$ROOT/examples/python/concur_flow.py" "$ROOT/python/tests"
+step "example: examples/python/events_receiver.py (an events endpoint, fed by the sandbox)"
+"$VPY" "$ROOT/examples/python/events_receiver.py" | tee "$WORK/events.out"
+grep -q '^received:  event 1 of instance 1: files id:report.pdf CREATED$' "$WORK/events.out"
+grep -q '^replay:    answered 200, queued again: False$' "$WORK/events.out"
+grep -q '^forged:    answered 401$' "$WORK/events.out"
+
+step "mypy --strict on the examples"
+"$VPY" -m mypy --strict --no-incremental "$ROOT/examples/python/concur_flow.py" \
+    "$ROOT/examples/python/events_receiver.py" "$ROOT/python/tests"
 
 step "stubtest: the stubs match the runtime"
 "$VPY" -m mypy.stubtest elements_auth

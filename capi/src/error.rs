@@ -57,7 +57,7 @@ impl From<DetailValue<'_>> for Detail {
 pub struct ea_error {
     pub(crate) code: ea_result,
     message: CString,
-    /// The core's details by name (empty for sandbox errors and panics).
+    /// The core's details by name (for sandbox errors only `field`, when one is at fault; none for panics).
     details: Vec<(&'static str, Detail)>,
 }
 
@@ -75,6 +75,12 @@ impl ea_error {
             Failure::Core(e) => ea_error::from_core(&e),
             Failure::Sandbox(message) => {
                 ea_error::bare(ea_result::EA_ERR_SANDBOX, &format!("sandbox: {message}"))
+            }
+            Failure::SandboxField { field, message } => {
+                let mut error =
+                    ea_error::bare(ea_result::EA_ERR_SANDBOX, &format!("sandbox: {message}"));
+                error.details = vec![("field", Detail::Text(cstring(&field)))];
+                error
             }
             Failure::Panic => ea_error::bare(
                 ea_result::EA_ERR_INTERNAL,

@@ -14,6 +14,13 @@ pub(crate) enum Failure {
     Core(Error),
     /// An error of the sandbox's own API.
     Sandbox(String),
+    /// An error of the sandbox's own API about one argument (`field`).
+    SandboxField {
+        /// The argument, as the C parameter is named.
+        field: String,
+        /// The whole message.
+        message: String,
+    },
     /// A Rust panic, caught before it reached C.
     Panic,
 }
@@ -26,7 +33,13 @@ impl From<Error> for Failure {
 
 impl From<elements_auth_sandbox::SandboxError> for Failure {
     fn from(e: elements_auth_sandbox::SandboxError) -> Failure {
-        Failure::Sandbox(e.message().to_owned())
+        match e.field() {
+            Some(field) => Failure::SandboxField {
+                field: field.to_owned(),
+                message: e.message().to_owned(),
+            },
+            None => Failure::Sandbox(e.message().to_owned()),
+        }
     }
 }
 

@@ -24,6 +24,7 @@
 
 mod client;
 mod error;
+mod events;
 mod ffi;
 mod instance;
 mod sandbox;
@@ -31,6 +32,7 @@ mod webhook;
 
 pub use client::*;
 pub use error::*;
+pub use events::*;
 pub use instance::*;
 pub use sandbox::*;
 pub use webhook::*;

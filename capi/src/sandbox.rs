@@ -16,13 +16,13 @@ use std::time::Duration;
 /// 10-minute codes, random secrets. Not thread-safe: use one from one thread
 /// at a time.
 pub struct ea_sandbox_options {
-    inner: SandboxOptions,
+    pub(crate) inner: SandboxOptions,
 }
 
 /// A running sandbox. Thread-safe: every function on it may be called from
 /// any thread, concurrently. Stopped by `ea_sandbox_stop` or `ea_sandbox_free`.
 pub struct ea_sandbox {
-    inner: Sandbox,
+    pub(crate) inner: Sandbox,
     base_url: CString,
     user_secret: CString,
     organization_secret: CString,
@@ -368,12 +368,7 @@ pub extern "C" fn ea_sandbox_requests_json(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let sandbox = arg_ref(sandbox, "sandbox")?;
-        let out = Out::new(out, "out")?;
-        set_string(out, &sandbox.inner.requests_json());
-        Ok(())
-    })
+    json_text(sandbox, out, err, Sandbox::requests_json)
 }
 
 /// How many recorded requests were dropped from the front of the request
@@ -394,16 +389,28 @@ pub extern "C" fn ea_sandbox_instances_json(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
+    json_text(sandbox, out, err, |s| {
+        serde_json::Value::Array(s.instances()).to_string()
+    })
+}
+
+/// Hands `*out` the JSON text `text` makes of the sandbox (freed with `ea_string_free`).
+pub(crate) fn json_text(
+    sandbox: *const ea_sandbox,
+    out: *mut *mut c_char,
+    err: *mut *mut ea_error,
+    text: impl FnOnce(&Sandbox) -> String,
+) -> ea_result {
     guard(err, || {
         let sandbox = arg_ref(sandbox, "sandbox")?;
         let out = Out::new(out, "out")?;
-        let instances = serde_json::Value::Array(sandbox.inner.instances());
-        set_string(out, &instances.to_string());
+        set_string(out, &text(&sandbox.inner));
         Ok(())
     })
 }
 
-/// Stops listening and closes open connections; idempotent. The handle stays
+/// Stops listening, closes open connections and ends event deliveries;
+/// idempotent. The handle stays
 /// valid (its strings too) until `ea_sandbox_free`. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn ea_sandbox_stop(sandbox: *const ea_sandbox) {

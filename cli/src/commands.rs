@@ -31,6 +31,7 @@ pub fn sandbox(args: &SandboxArgs, json: bool) -> CliResult<()> {
         max_connections: args.max_connections as usize,
         read_timeout: Duration::from_secs(args.read_timeout),
         request_log_limit: args.request_log_limit as usize,
+        event_retry_delay: args.event_retry_delay,
         ..SandboxOptions::default()
     })
     .map_err(|e| CliError::Input(format!("cannot start the sandbox: {e}")))?;
@@ -42,6 +43,7 @@ pub fn sandbox(args: &SandboxArgs, json: bool) -> CliResult<()> {
             out,
             "# elements-auth sandbox on 127.0.0.1:{} ({} consent); Ctrl-C stops it.\n\
              # These secrets are the sandbox's own, not real credentials.\n\
+             # Deliver an event: elements-auth trigger --instance ID --object-type TYPE [--wait]\n\
              export ELEMENTS_BASE_URL={}\n\
              export ELEMENTS_USER_SECRET={}\n\
              export ELEMENTS_ORGANIZATION_SECRET={}",
@@ -182,12 +184,26 @@ pub fn login(args: &LoginArgs, json: bool) -> CliResult<()> {
 
 /// `elements-auth verify-webhook`.
 pub fn verify_webhook(args: &VerifyArgs, json: bool) -> CliResult<()> {
-    let key = inputs::secret(
-        "signature key",
-        "ELEMENTS_SIGNATURE_KEY",
-        "--signature-key-file",
-        args.signature_key_file.as_deref(),
-    )?;
+    // One key from the environment or a file, or one per file (a rotation).
+    let files: Vec<Option<&Path>> = if args.signature_key_file.is_empty() {
+        vec![None]
+    } else {
+        args.signature_key_file
+            .iter()
+            .map(|p| Some(p.as_path()))
+            .collect()
+    };
+    let keys = files
+        .into_iter()
+        .map(|file| {
+            inputs::secret(
+                "signature key",
+                "ELEMENTS_SIGNATURE_KEY",
+                "--signature-key-file",
+                file,
+            )
+        })
+        .collect::<CliResult<Vec<Secret>>>()?;
     let body = match &args.body_file {
         Some(path) if path != Path::new("-") => std::fs::read(path).map_err(|e| {
             CliError::Input(format!("cannot read the body from {}: {e}", path.display()))
@@ -200,7 +216,13 @@ pub fn verify_webhook(args: &VerifyArgs, json: bool) -> CliResult<()> {
             buf
         }
     };
-    verify_webhook_signature(key.expose(), &body, &args.signature)?;
+    match keys.as_slice() {
+        [key] => verify_webhook_signature(key, &body, &args.signature)?,
+        several => {
+            let several: Vec<&str> = several.iter().map(Secret::expose).collect();
+            verify_webhook_signature(&several, &body, &args.signature)?
+        }
+    }
     if json {
         println!("{}", serde_json::json!({ "valid": true }));
     } else {

@@ -14,6 +14,10 @@ pub const EXIT_KIND_BASE: i32 = 10;
 pub const EXIT_KIND_LAST: i32 = 49;
 /// Exit code when `login` waited `--timeout` seconds without a callback.
 pub const EXIT_LOGIN_TIMEOUT: i32 = 60;
+/// Exit code when `trigger --wait` saw the delivery fail after every retry.
+pub const EXIT_DELIVERY_FAILED: i32 = 61;
+/// Exit code when `trigger --wait` gave up with the delivery still being retried.
+pub const EXIT_DELIVERY_PENDING: i32 = 62;
 /// Exit code after Ctrl-C (128 + SIGINT, as shells report it).
 pub const EXIT_INTERRUPTED: i32 = 130;
 
@@ -32,6 +36,8 @@ Exit codes (10 + the error kind's index, for every kind; 60 and up: the command 
   17  invalid_callback: the callback carries neither a code nor an error
   18  invalid_signature: a webhook signature does not match (verify-webhook)
   60  login only: no callback arrived within --timeout
+  61  trigger --wait: the event's delivery failed after every retry
+  62  trigger --wait: the delivery was still being retried after --timeout
  130  login and sandbox: interrupted with Ctrl-C";
 
 /// How the command line names things in messages: arguments by their core
@@ -54,6 +60,10 @@ pub enum CliError {
     Input(String),
     /// `login` got no callback in time.
     LoginTimeout(u64),
+    /// `trigger --wait`: the delivery of this event failed.
+    DeliveryFailed(u64),
+    /// `trigger --wait`: the delivery of this event was still pending after these seconds.
+    DeliveryPending(u64, u64),
     /// Ctrl-C (exit 130).
     Interrupted,
 }
@@ -65,16 +75,21 @@ impl CliError {
             CliError::Core(e) => kind_exit_code(e.kind()),
             CliError::Input(_) => kind_exit_code(ErrorKind::InvalidInput),
             CliError::LoginTimeout(_) => EXIT_LOGIN_TIMEOUT,
+            CliError::DeliveryFailed(_) => EXIT_DELIVERY_FAILED,
+            CliError::DeliveryPending(..) => EXIT_DELIVERY_PENDING,
             CliError::Interrupted => EXIT_INTERRUPTED,
         }
     }
 
-    /// The machine-readable kind: a core kind, or `login_timeout` / `interrupted`.
+    /// The machine-readable kind: a core kind, or `login_timeout`,
+    /// `delivery_failed`, `delivery_pending` / `interrupted`.
     pub fn kind(&self) -> &'static str {
         match self {
             CliError::Core(e) => e.kind().as_str(),
             CliError::Input(_) => ErrorKind::InvalidInput.as_str(),
             CliError::LoginTimeout(_) => "login_timeout",
+            CliError::DeliveryFailed(_) => "delivery_failed",
+            CliError::DeliveryPending(..) => "delivery_pending",
             CliError::Interrupted => "interrupted",
         }
     }
@@ -118,6 +133,14 @@ impl fmt::Display for CliError {
             CliError::LoginTimeout(secs) => write!(
                 f,
                 "login timed out: no callback arrived within {secs} s; no instance was created"
+            ),
+            CliError::DeliveryFailed(id) => write!(
+                f,
+                "the delivery of event {id} failed: every attempt got a connection failure or a non-2xx answer"
+            ),
+            CliError::DeliveryPending(id, secs) => write!(
+                f,
+                "event {id} was still being delivered after {secs} s (see its attempts above)"
             ),
             CliError::Interrupted => f.write_str("interrupted; no instance was created"),
         }

@@ -6,6 +6,7 @@ mod browser;
 mod commands;
 mod demo;
 mod error;
+mod events;
 mod inputs;
 mod login;
 mod output;
@@ -25,6 +26,7 @@ fn main() {
         Command::Create(a) => commands::create(&a, json),
         Command::Login(a) => commands::login(&a, json),
         Command::VerifyWebhook(a) => commands::verify_webhook(&a, json),
+        Command::Trigger(a) => events::trigger(&a, json),
     };
     if let Err(e) = result {
         if json {

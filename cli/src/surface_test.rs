@@ -63,6 +63,8 @@ fn real_json_keys() -> BTreeSet<String> {
             &elements_auth_sandbox::Sandbox::start(Default::default()).expect("sandbox"),
         ),
         CliError::Core(elements_auth::Error::invalid_input("f", "r")).to_json()["error"].clone(),
+        // What `trigger --wait --json` prints (`trigger --json` prints its event_id).
+        crate::events::delivery_json(&serde_json::json!({})),
     ] {
         keys.extend(v.as_object().expect("object").keys().cloned());
     }

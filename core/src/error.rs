@@ -378,9 +378,13 @@ impl Error {
             }
             Error::Transport { message, .. } => format!("transport error: {message}"),
             Error::Timeout { message, .. } => format!("timed out: {message}"),
-            Error::Decode { message, .. } => {
-                format!("could not decode the platform's answer: {message}")
-            }
+            Error::Decode {
+                message,
+                operation: Some(_),
+                ..
+            } => format!("could not decode the platform's answer: {message}"),
+            // A body the caller handed over (an event notification).
+            Error::Decode { message, .. } => format!("could not decode: {message}"),
             Error::AuthorizationDenied {
                 error, description, ..
             } => match description {

@@ -36,6 +36,7 @@
 mod callback;
 mod client;
 mod error;
+mod event;
 mod instance;
 mod oauth;
 mod operation;
@@ -65,7 +66,9 @@ pub use options::{
 pub use secret::Secret;
 pub use text::{encode_component, printable, scrub, scrub_json, scrub_printable, scrub_with, MASK};
 pub use validate::is_loopback_host;
-pub use webhook::{sign_webhook, verify_webhook_signature, SIGNATURE_HEADER};
+pub use webhook::{sign_webhook, verify_webhook_signature, SignatureKeys, SIGNATURE_HEADER};
+// Events: reading the notifications the platform POSTs to an events endpoint.
+pub use event::{parse_event_notification, EventNotification, NotificationEvent};
 
 /// This library's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

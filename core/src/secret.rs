@@ -63,6 +63,12 @@ pub(crate) fn random_token() -> Result<String, crate::Error> {
 
 /// Compares two byte strings in time independent of where they differ.
 pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    constant_time_choice(a, b).into()
+}
+
+/// [`constant_time_eq`] as a `subtle::Choice`, to combine several
+/// comparisons without branching on any of them.
+pub(crate) fn constant_time_choice(a: &[u8], b: &[u8]) -> subtle::Choice {
     use subtle::ConstantTimeEq as _;
-    a.ct_eq(b).into()
+    a.ct_eq(b)
 }

@@ -188,6 +188,7 @@ fn free_functions_and_constants_match_the_manifest() {
     let mut defined = free_items(&lib);
     for file in [
         "callback.rs",
+        "event.rs",
         "webhook.rs",
         "text.rs",
         "validate.rs",
@@ -240,6 +241,8 @@ fn types_match_the_manifest() {
             }
         }
     }
+    // ...or in its modules, re-exported by its lib.rs (the events' types).
+    exported.extend(reexports(&sandbox).into_iter().filter(|n| is_type_name(n)));
     same("types + support types", &listed, &exported);
 }
 
@@ -318,4 +321,69 @@ fn every_group_names_each_language_or_says_why_not() {
             }
         }
     }
+}
+
+// --- events: the notification types, the deliveries, trigger_event's arguments ---
+
+/// The parameter names (without `self`) of the public method `name` of `impl ty` in `file`.
+fn method_params(file: &syn::File, ty: &str, name: &str) -> BTreeSet<String> {
+    for item in &file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
+        if imp.trait_.is_some() || !p.path.is_ident(ty) {
+            continue;
+        }
+        for it in &imp.items {
+            if let syn::ImplItem::Fn(f) = it {
+                if f.sig.ident == name && is_pub(&f.vis) {
+                    return f
+                        .sig
+                        .inputs
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            syn::FnArg::Typed(t) => match &*t.pat {
+                                syn::Pat::Ident(i) => Some(i.ident.to_string()),
+                                _ => None,
+                            },
+                            syn::FnArg::Receiver(_) => None,
+                        })
+                        .collect();
+                }
+            }
+        }
+    }
+    panic!("no public {ty}::{name}");
+}
+
+#[test]
+fn event_types_and_trigger_arguments_match_the_manifest() {
+    let m = manifest();
+    for (group, krate, file, name) in [
+        (
+            "event_notification",
+            "core",
+            "event.rs",
+            "EventNotification",
+        ),
+        (
+            "notification_event",
+            "core",
+            "event.rs",
+            "NotificationEvent",
+        ),
+        ("delivery", "sandbox", "events.rs", "Delivery"),
+    ] {
+        same(
+            group,
+            &rust_names(&m, group),
+            &struct_fields(&src(krate, file), name),
+        );
+    }
+    same(
+        "trigger_event",
+        &rust_names(&m, "trigger_event"),
+        &method_params(&src("sandbox", "lib.rs"), "Sandbox", "trigger_event"),
+    );
 }

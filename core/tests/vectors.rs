@@ -55,27 +55,52 @@ fn callback_vectors() {
     }
 }
 
-#[test]
-fn webhook_signature_vectors() {
-    let doc = vectors("webhook_signatures.json");
-    for case in doc["cases"].as_array().unwrap() {
+/// Every case of a signature vector file: one key (`key`) or several
+/// (`keys`), verified as the case says, the error's kind (and `field`, when
+/// the case names one) checked, no key in the message.
+fn signature_vectors(file: &str, several: bool) {
+    let doc = vectors(file);
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 8, "{file}");
+    for case in cases {
         let name = case["name"].as_str().unwrap();
-        let got = verify_webhook_signature(
-            case["key"].as_str().unwrap(),
+        let (body, header) = (
             case["body"].as_str().unwrap().as_bytes(),
             case["header"].as_str().unwrap(),
         );
+        let keys: Vec<&str> = if several {
+            let list = case["keys"].as_array().unwrap();
+            list.iter().map(|k| k.as_str().unwrap()).collect()
+        } else {
+            vec![case["key"].as_str().unwrap()]
+        };
+        let got = if several {
+            verify_webhook_signature(&keys, body, header)
+        } else {
+            verify_webhook_signature(keys[0], body, header)
+        };
         if case["valid"].as_bool().unwrap() {
             got.unwrap_or_else(|e| panic!("{name}: {e}"));
-        } else {
-            let err = got.expect_err(name);
-            assert_eq!(
-                err.kind().as_str(),
-                case["kind"].as_str().unwrap(),
-                "{name}"
-            );
+            continue;
+        }
+        let err = got.expect_err(name);
+        assert_eq!(
+            err.kind().as_str(),
+            case["kind"].as_str().unwrap(),
+            "{name}"
+        );
+        if let Some(field) = case.get("field") {
+            assert_eq!(err.field(), field.as_str(), "{name}");
+        }
+        for key in &keys {
+            assert!(key.is_empty() || !err.to_string().contains(key), "{name}");
         }
     }
+}
+
+#[test]
+fn webhook_signature_vectors() {
+    signature_vectors("webhook_signatures.json", false);
 }
 
 #[test]
@@ -128,5 +153,53 @@ fn query_encoding_vectors_reach_the_wire_exactly() {
             Some(s("callback_url").as_str()),
             "{name}"
         );
+    }
+}
+
+// --- events: key rotation and notification parsing ---
+
+#[test]
+fn webhook_key_rotation_vectors() {
+    signature_vectors("webhook_key_rotation.json", true);
+}
+
+#[test]
+fn event_notification_vectors() {
+    let doc = vectors("event_notifications.json");
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 20);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let body = case["body"].as_str().unwrap();
+        let got = elements_auth::parse_event_notification(body.as_bytes());
+        let expect = &case["expect"];
+        let Some(ok) = expect.get("ok") else {
+            let err = got.expect_err(name);
+            assert_eq!(err.kind().as_str(), expect["error"]["kind"], "{name}");
+            continue;
+        };
+        let n = got.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(n.event_id, ok["event_id"].as_str().unwrap(), "{name}");
+        assert_eq!(Some(n.instance_id), ok["instance_id"].as_i64(), "{name}");
+        assert_eq!(
+            n.notification_id,
+            ok["notification_id"].as_str().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            n.raw,
+            serde_json::from_str::<Value>(body).unwrap(),
+            "{name}"
+        );
+        let want = ok["events"].as_array().unwrap();
+        assert_eq!(n.events.len(), want.len(), "{name}");
+        for (i, (got, want)) in n.events.iter().zip(want).enumerate() {
+            assert_eq!(got.element_key, want["element_key"], "{name} [{i}]");
+            assert_eq!(got.object_type, want["object_type"], "{name} [{i}]");
+            assert_eq!(got.object_id, want["object_id"], "{name} [{i}]");
+            assert_eq!(got.event_type, want["event_type"], "{name} [{i}]");
+            assert_eq!(got.date, opt(&want["date"]), "{name} [{i}]");
+            assert_eq!(got.raw, n.raw["response"]["events"][i], "{name} [{i}]");
+        }
     }
 }

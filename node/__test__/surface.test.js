@@ -187,3 +187,28 @@ test('every key of every TypeScript interface is read under its own name', (t) =
   }
   assert.equal(sandbox.requests().length, 0, 'nothing was sent')
 })
+
+// --- events ---
+
+test('events: the keys of EventNotification, NotificationEvent, Delivery and TriggerEvent', () => {
+  for (const [group, name] of [
+    ['event_notification', 'EventNotification'],
+    ['notification_event', 'NotificationEvent'],
+    ['delivery', 'Delivery'],
+    ['trigger_event', 'TriggerEvent'],
+  ]) {
+    same(`${group} (interface ${name})`, names(group), interfaceKeys(name))
+  }
+})
+
+test('events: every key of TriggerEvent is read under its own name', (t) => {
+  const { sandbox, stop } = setup()
+  t.after(stop)
+  const bad = Symbol('not-a-valid-value')
+  for (const key of interfaceKeys('TriggerEvent')) {
+    const err = thrown(() => sandbox.triggerEvent({ instanceId: 1, objectType: 'reports', [key]: bad }))
+    assert.equal(err.code, 'INVALID_INPUT', key)
+    assert.equal(err.field, key)
+  }
+  assert.deepEqual(sandbox.deliveries(), [])
+})

@@ -82,3 +82,58 @@ test('query_encoding.json: oauthUrl sends exactly the expected raw query', async
     })
   }
 })
+
+// --- events: key rotation and notification parsing ---
+
+test('webhook_key_rotation.json: verifyWebhookSignature with an array of keys', async (t) => {
+  const file = vectors('webhook_key_rotation')
+  assert.ok(file.cases.length > 0)
+  for (const c of file.cases) {
+    await t.test(c.name, () => {
+      for (const body of [c.body, Buffer.from(c.body, 'utf8')]) {
+        if (c.valid) {
+          assert.equal(ea.verifyWebhookSignature(c.keys, body, c.header), undefined)
+          continue
+        }
+        const err = thrown(() => ea.verifyWebhookSignature(c.keys, body, c.header))
+        assert.ok(err instanceof ea.ElementsAuthError)
+        assert.equal(err.kind, c.kind)
+        // camelCase in Node: signature_keys[1] -> signatureKeys[1]
+        assert.equal(err.field, c.field === undefined ? null : c.field.replace(/_([a-z])/g, (_, l) => l.toUpperCase()))
+        for (const key of c.keys) assert.ok(!key || !err.message.includes(key))
+      }
+    })
+  }
+})
+
+test('event_notifications.json: parseEventNotification', async (t) => {
+  const file = vectors('event_notifications')
+  assert.ok(file.cases.length > 0)
+  for (const c of file.cases) {
+    await t.test(c.name, () => {
+      for (const body of [c.body, Buffer.from(c.body, 'utf8')]) {
+        if (c.expect.error) {
+          const err = thrown(() => ea.parseEventNotification(body))
+          assert.ok(err instanceof ea.ElementsAuthError)
+          assert.equal(err.kind, c.expect.error.kind)
+          assert.equal(err.code, 'DECODE')
+          continue
+        }
+        const ok = c.expect.ok
+        const n = ea.parseEventNotification(body)
+        assert.equal(n.eventId, ok.event_id)
+        assert.equal(n.instanceId, ok.instance_id)
+        assert.equal(n.notificationId, ok.notification_id)
+        assert.deepEqual(n.raw, JSON.parse(c.body))
+        assert.deepEqual(n.events.map((e) => ({
+          element_key: e.elementKey,
+          object_type: e.objectType,
+          object_id: e.objectId,
+          event_type: e.eventType,
+          date: e.date === undefined ? null : e.date,
+        })), ok.events)
+        assert.deepEqual(n.events.map((e) => e.raw), JSON.parse(c.body).response.events)
+      }
+    })
+  }
+})

@@ -17,6 +17,14 @@ pub enum Failure {
     /// A failure of the sandbox itself (a bad fault mode, a port in use...):
     /// code `SANDBOX`.
     Sandbox(String),
+    /// A sandbox failure about one argument (`trigger_event`'s): code
+    /// `SANDBOX`, with `field` in Node spelling.
+    SandboxField {
+        /// The argument, in the core's snake_case.
+        field: String,
+        /// Why it was refused.
+        reason: String,
+    },
 }
 
 impl From<Error> for Failure {
@@ -27,7 +35,13 @@ impl From<Error> for Failure {
 
 impl From<elements_auth_sandbox::SandboxError> for Failure {
     fn from(err: elements_auth_sandbox::SandboxError) -> Failure {
-        Failure::Sandbox(err.message().to_owned())
+        match err.field() {
+            Some(field) => Failure::SandboxField {
+                field: field.to_owned(),
+                reason: err.reason().to_owned(),
+            },
+            None => Failure::Sandbox(err.message().to_owned()),
+        }
     }
 }
 
@@ -125,23 +139,34 @@ pub(crate) fn properties(failure: &Failure) -> (String, Vec<(String, Property)>)
             }
             (err.render(&NodeVocabulary), props)
         }
-        Failure::Sandbox(message) => {
-            // The same properties as a core error's, each empty (null, or
-            // false for flags), so that code may read any of them.
-            let shape = Error::invalid_input("", "");
-            let mut props = vec![("code".to_owned(), Property::Text(SANDBOX_CODE.to_owned()))];
-            for (name, value) in shape.details().fields() {
-                let value = match (name, value) {
-                    ("message", _) => continue,
-                    ("kind", _) => Property::Text(SANDBOX_CODE.to_lowercase()),
-                    (_, DetailValue::Bool(_)) => Property::Bool(false),
-                    _ => Property::Null,
-                };
-                props.push((camel(name), value));
-            }
-            (message.clone(), props)
+        Failure::Sandbox(message) => (message.clone(), sandbox_properties(None)),
+        Failure::SandboxField { field, reason } => {
+            let field = node_field(field);
+            (
+                format!("invalid {field}: {reason}"),
+                sandbox_properties(Some(field)),
+            )
         }
     }
+}
+
+/// A sandbox error's properties: the same as a core error's, each empty
+/// (null, or false for flags) but `field` when one is at fault, so that
+/// code may read any of them.
+fn sandbox_properties(field: Option<String>) -> Vec<(String, Property)> {
+    let shape = Error::invalid_input("", "");
+    let mut props = vec![("code".to_owned(), Property::Text(SANDBOX_CODE.to_owned()))];
+    for (name, value) in shape.details().fields() {
+        let value = match (name, value) {
+            ("message", _) => continue,
+            ("kind", _) => Property::Text(SANDBOX_CODE.to_lowercase()),
+            ("field", _) => field.clone().map_or(Property::Null, Property::Text),
+            (_, DetailValue::Bool(_)) => Property::Bool(false),
+            _ => Property::Null,
+        };
+        props.push((camel(name), value));
+    }
+    props
 }
 
 /// The error class registered by `index.js`, kept per JS environment.
@@ -265,6 +290,25 @@ mod tests {
         assert_eq!(p["mayHaveReachedServer"], Property::Bool(false));
         assert_eq!(p["retryable"], Property::Bool(false));
         assert_eq!(p["field"], Property::Null);
+    }
+
+    #[test]
+    fn a_sandbox_failure_about_an_argument_names_it_in_node_spelling() {
+        let failure = Failure::SandboxField {
+            field: "instance_id".into(),
+            reason: "no instance 7 in this sandbox".into(),
+        };
+        let (message, _) = properties(&failure);
+        assert_eq!(message, "invalid instanceId: no instance 7 in this sandbox");
+        let p = props(&failure);
+        assert_eq!(p["code"], Property::Text("SANDBOX".into()));
+        assert_eq!(p["field"], Property::Text("instanceId".into()));
+        assert_eq!(
+            p.keys().collect::<Vec<_>>(),
+            props(&Failure::Sandbox("x".into()))
+                .keys()
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -286,3 +286,27 @@ impl<'env> Fields<'env> {
 pub(crate) fn is_string(value: &Unknown<'_>, field: &str) -> Check<bool> {
     Ok(type_of(value, field)? == ValueType::String)
 }
+
+// --- events ---
+
+/// A signature key (a string) or several (an array of strings, named
+/// `signatureKeys[i]` in errors, as the core names them).
+pub(crate) enum SignatureKeys {
+    One(String),
+    Several(Vec<String>),
+}
+
+impl FromJs for SignatureKeys {
+    fn from_js(value: Unknown<'_>, field: &str) -> Check<Self> {
+        if is_string(&value, field)? {
+            return String::from_js(value, field).map(SignatureKeys::One);
+        }
+        if value.is_array().map_err(|_| unreadable(field))? {
+            return Vec::<String>::from_js(value, "signatureKeys").map(SignatureKeys::Several);
+        }
+        Err(Error::invalid_input(
+            field,
+            "must be a string or an array of strings",
+        ))
+    }
+}

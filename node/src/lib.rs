@@ -11,6 +11,7 @@
 
 mod client;
 mod error;
+mod events;
 mod js;
 mod sandbox;
 mod task;
@@ -23,6 +24,9 @@ use napi::Env;
 use napi_derive::napi;
 
 pub use client::Client;
+pub use events::{
+    parse_event_notification, Delivery, EventNotification, NotificationEvent, TriggerEvent,
+};
 pub use sandbox::Sandbox;
 pub use types::{Grant, Instance};
 
@@ -67,11 +71,13 @@ pub fn parse_callback(
 /// Checks an event's `Elements-Webhook-Signature` header against its raw body
 /// (`sha256=<base64>` or bare base64), in constant time.
 ///
-/// Returns nothing when the signature matches; throws `INVALID_SIGNATURE`
-/// otherwise. Pass the body exactly as received (a Buffer or a string).
+/// `keyOrKeys` is one key, or an array of keys during a key rotation (any
+/// one matching is enough; each is compared in constant time). Returns
+/// nothing when the signature matches; throws `INVALID_SIGNATURE` otherwise.
+/// Pass the body exactly as received (a Buffer or a string).
 #[napi(
     catch_unwind,
-    ts_args_type = "signatureKey: string, body: string | Buffer, signatureHeader: string"
+    ts_args_type = "keyOrKeys: string | string[], body: string | Buffer, signatureHeader: string"
 )]
 pub fn verify_webhook_signature(
     env: Env,
@@ -80,12 +86,17 @@ pub fn verify_webhook_signature(
     signature_header: Unknown<'_>,
 ) -> napi::Result<()> {
     let result = (|| -> Result<(), Failure> {
-        let key: String = js::required(Some(signature_key), "signatureKey")?;
+        let keys: js::SignatureKeys = js::required(Some(signature_key), "signatureKey")?;
         let body: Body = js::required(Some(body), "body")?;
         let header: String = js::required(Some(signature_header), "signatureHeader")?;
-        Ok(elements_auth::verify_webhook_signature(
-            &key, &body.0, &header,
-        )?)
+        Ok(match keys {
+            js::SignatureKeys::One(key) => {
+                elements_auth::verify_webhook_signature(&key, &body.0, &header)
+            }
+            js::SignatureKeys::Several(keys) => {
+                elements_auth::verify_webhook_signature(&keys, &body.0, &header)
+            }
+        }?)
     })();
     sync(&env, result)
 }

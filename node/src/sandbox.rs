@@ -2,6 +2,7 @@
 
 use crate::client::Client;
 use crate::error::{sync, Failure};
+use crate::events::{Delivery, TriggerEvent};
 use crate::js::{self, Fields};
 use crate::types::ClientOptions;
 use elements_auth::Error;
@@ -30,6 +31,10 @@ pub struct SandboxOptions {
     pub read_timeout_ms: Option<f64>,
     /// How many requests `requests()` keeps (default 10000); the oldest go first.
     pub request_log_limit: Option<u32>,
+    /// How long after a failed event delivery the first retry comes, in
+    /// milliseconds (fractions allowed; default 100, the platform's 4000);
+    /// each next retry waits 4 times longer.
+    pub event_retry_delay_ms: Option<f64>,
 }
 
 impl SandboxOptions {
@@ -49,6 +54,7 @@ impl SandboxOptions {
             max_connections: f.optional("maxConnections")?,
             read_timeout_ms: f.optional("readTimeoutMs")?,
             request_log_limit: f.optional("requestLogLimit")?,
+            event_retry_delay_ms: f.optional("eventRetryDelayMs")?,
         };
         if let Some(port) = s.port {
             o.port = u16::try_from(port)
@@ -71,6 +77,9 @@ impl SandboxOptions {
         }
         if let Some(n) = s.request_log_limit {
             o.request_log_limit = n as usize;
+        }
+        if let Some(ms) = s.event_retry_delay_ms {
+            o.event_retry_delay = elements_auth::millis("eventRetryDelayMs", ms)?;
         }
         Ok(o)
     }
@@ -227,7 +236,45 @@ impl Sandbox {
         Value::Array(self.inner.instances())
     }
 
-    /// Stops listening and closes open connections. Idempotent.
+    /// Delivers one event as the platform would: a notification about
+    /// `instanceId` POSTed to its events callback URL (loopback only) from a
+    /// background thread, signed when it has a signature key, retried on
+    /// failure. Returns the event id at once; `deliveries()` tells how it
+    /// went. Throws `SANDBOX` naming the argument (`field`) for an unknown
+    /// instance, one without events, or a resource its poller configuration
+    /// does not name.
+    #[napi(catch_unwind)]
+    pub fn trigger_event(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "TriggerEvent")] event: Unknown<'_>,
+    ) -> napi::Result<i64> {
+        let result = TriggerEvent::read(Some(event))
+            .map_err(Failure::from)
+            .and_then(|e| {
+                let id = self.inner.trigger_event(
+                    e.instance_id,
+                    &e.object_type,
+                    e.event_type.as_deref().unwrap_or("UPDATED"),
+                    e.object_id.as_deref(),
+                )?;
+                // Exact: event ids count triggers of one sandbox.
+                Ok(id as i64)
+            });
+        sync(&env, result)
+    }
+
+    /// Every event delivery, oldest first (the newest 1000 are kept).
+    #[napi]
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.inner
+            .deliveries()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Stops listening, closes open connections and ends event deliveries. Idempotent.
     #[napi]
     pub fn stop(&self) {
         self.inner.stop();

@@ -62,11 +62,20 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(value))
 }
 
-/// An `elements_auth.SandboxError` with the sandbox's message.
+/// An `elements_auth.SandboxError` with the sandbox's message;
+/// `field` names the argument at fault, when the sandbox says which.
 pub(crate) fn sandbox(py: Python<'_>, err: elements_auth_sandbox::SandboxError) -> PyErr {
-    py.get_type::<classes::SandboxError>()
-        .call1((err.message(),))
-        .map_or_else(|e| e, PyErr::from_value)
+    let build = || -> PyResult<PyErr> {
+        let kwargs = PyDict::new(py);
+        if let Some(field) = err.field() {
+            kwargs.set_item("field", field)?;
+        }
+        let value = py
+            .get_type::<classes::SandboxError>()
+            .call((err.message(),), Some(&kwargs))?;
+        Ok(PyErr::from_value(value))
+    };
+    build().unwrap_or_else(|e| e)
 }
 
 /// An `InvalidInputError` naming `field`, for arguments the binding itself converts.

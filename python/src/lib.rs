@@ -10,6 +10,7 @@ use pyo3::types::PyTuple;
 
 mod client;
 mod errors;
+mod events;
 mod json;
 mod sandbox;
 mod types;
@@ -41,5 +42,10 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(types::parse_callback, m)?)?;
     m.add_function(wrap_pyfunction!(types::verify_webhook_signature, m)?)?;
     m.add_function(wrap_pyfunction!(types::sign_webhook, m)?)?;
+    // Events: parsed notifications and the sandbox's delivery records.
+    m.add_class::<events::EventNotification>()?;
+    m.add_class::<events::NotificationEvent>()?;
+    m.add_class::<events::Delivery>()?;
+    m.add_function(wrap_pyfunction!(events::parse_event_notification, m)?)?;
     Ok(())
 }

@@ -35,8 +35,10 @@ impl Sandbox {
     /// ``max_connections``, ``read_timeout`` (seconds) and
     /// ``request_log_limit`` bound what a long-running sandbox holds; None
     /// keeps the defaults (512 connections, 30 s, 10,000 requests).
+    /// ``event_retry_delay`` (seconds, default 0.1; the platform's is 4) is
+    /// how long after a failed event delivery the first retry comes.
     #[new]
-    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None, max_connections=None, read_timeout=None, request_log_limit=None))]
+    #[pyo3(signature = (*, auto_consent=true, port=0, code_ttl=600.0, user_secret=None, organization_secret=None, max_connections=None, read_timeout=None, request_log_limit=None, event_retry_delay=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -48,6 +50,7 @@ impl Sandbox {
         max_connections: Option<usize>,
         read_timeout: Option<f64>,
         request_log_limit: Option<usize>,
+        event_retry_delay: Option<f64>,
     ) -> PyResult<Self> {
         let seconds = |field: &str, value: f64| {
             elements_auth::seconds(field, value).map_err(|e| errors::to_py(py, e))
@@ -68,6 +71,9 @@ impl Sandbox {
         }
         if let Some(n) = request_log_limit {
             options.request_log_limit = n;
+        }
+        if let Some(t) = event_retry_delay {
+            options.event_retry_delay = seconds("event_retry_delay", t)?;
         }
         py.detach(move || elements_auth_sandbox::Sandbox::start(options))
             .map(|inner| Sandbox { inner })
@@ -190,7 +196,37 @@ impl Sandbox {
             .collect()
     }
 
-    /// Stops listening and closes open connections; idempotent.
+    /// Delivers one event as the platform would: a notification about
+    /// ``instance_id`` POSTed to its events callback URL (loopback only) by
+    /// a background thread, signed when it has a signature key, retried on
+    /// failure. Returns the event id at once; ``deliveries()`` tells how it
+    /// went. ``object_id`` is random when None. Raises ``SandboxError``
+    /// naming the argument (``field``) for an unknown instance, one without
+    /// events, or a resource its poller configuration does not name.
+    #[pyo3(signature = (instance_id, object_type, event_type="UPDATED", object_id=None))]
+    fn trigger_event(
+        &self,
+        py: Python<'_>,
+        instance_id: i64,
+        object_type: &str,
+        event_type: &str,
+        object_id: Option<&str>,
+    ) -> PyResult<u64> {
+        self.inner
+            .trigger_event(instance_id, object_type, event_type, object_id)
+            .map_err(|e| errors::sandbox(py, e))
+    }
+
+    /// Every event delivery, oldest first (the newest 1,000 are kept).
+    fn deliveries(&self) -> Vec<crate::events::Delivery> {
+        self.inner
+            .deliveries()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// Stops listening, closes open connections and ends event deliveries; idempotent.
     fn stop(&self, py: Python<'_>) {
         py.detach(|| self.inner.stop());
     }

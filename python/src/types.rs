@@ -4,7 +4,7 @@
 use crate::errors;
 use elements_auth::Secret;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 
 /// Where to send the user (step 1), and the state to expect back.
@@ -372,21 +372,48 @@ pub(crate) fn parse_callback(
 
 /// Checks an ``Elements-Webhook-Signature`` header against the raw body.
 ///
-/// ``body`` is the raw request body as received (``bytes``, or ``str``
-/// encoded as UTF-8); a re-serialised JSON body will not match. Accepts
-/// ``sha256=<base64>`` and bare base64, compared in constant time. Returns
-/// ``None``; raises ``InvalidSignatureError`` when the signature does not match.
+/// ``signature_key`` is one key (``str``) or several (a list or tuple of
+/// ``str``, during a key rotation: any one matching is enough, each compared
+/// in constant time). ``body`` is the raw request body as received
+/// (``bytes``, or ``str`` encoded as UTF-8); a re-serialised JSON body will
+/// not match. Accepts ``sha256=<base64>`` and bare base64. Returns ``None``;
+/// raises ``InvalidSignatureError`` when the signature does not match.
 #[pyfunction]
 #[pyo3(signature = (signature_key, body, signature_header))]
 pub(crate) fn verify_webhook_signature(
     py: Python<'_>,
-    signature_key: &str,
+    signature_key: &Bound<'_, PyAny>,
     body: &Bound<'_, PyAny>,
     signature_header: &str,
 ) -> PyResult<()> {
     let bytes = body_bytes(body)?;
-    elements_auth::verify_webhook_signature(signature_key, &bytes, signature_header)
-        .map_err(|e| errors::to_py(py, e))
+    let verified = if let Ok(key) = signature_key.downcast::<PyString>() {
+        elements_auth::verify_webhook_signature(&*key.to_cow()?, &bytes, signature_header)
+    } else {
+        let keys = signature_keys(signature_key)?;
+        elements_auth::verify_webhook_signature(&keys, &bytes, signature_header)
+    };
+    verified.map_err(|e| errors::to_py(py, e))
+}
+
+/// A list or tuple of ``str`` keys (anything else is a ``TypeError``).
+fn signature_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let wrong = || {
+        pyo3::exceptions::PyTypeError::new_err(
+            "signature_key must be a str or a list or tuple of str",
+        )
+    };
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = obj.downcast::<PyList>() {
+        list.iter().collect()
+    } else if let Ok(tuple) = obj.downcast::<PyTuple>() {
+        tuple.iter().collect()
+    } else {
+        return Err(wrong());
+    };
+    items
+        .iter()
+        .map(|k| k.extract::<String>().map_err(|_| wrong()))
+        .collect()
 }
 
 /// The ``Elements-Webhook-Signature`` value the platform would send for
@@ -398,7 +425,7 @@ pub(crate) fn sign_webhook(signature_key: &str, body: &Bound<'_, PyAny>) -> PyRe
     Ok(elements_auth::sign_webhook(signature_key, &bytes))
 }
 
-fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+pub(crate) fn body_bytes(body: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     if let Ok(s) = body.downcast::<PyString>() {
         return Ok(s.to_cow()?.as_bytes().to_vec());
     }

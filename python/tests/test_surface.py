@@ -18,10 +18,13 @@ import pytest
 import elements_auth
 from elements_auth import (
     Client,
+    Delivery,
     ElementsAuthError,
+    EventNotification,
     Events,
     Grant,
     Instance,
+    NotificationEvent,
     OAuthUrl,
     Sandbox,
     parse_callback,
@@ -105,6 +108,11 @@ CHECKED = {
     "sandbox",
     "constants",
     "types",
+    # events
+    "trigger_event",
+    "event_notification",
+    "notification_event",
+    "delivery",
 }
 
 
@@ -246,3 +254,18 @@ def test_error_fields(sandbox: Sandbox, client: Client) -> None:
 def test_sandbox() -> None:
     same("sandbox_options", names("sandbox_options"), parameters(Sandbox))
     same("sandbox", names("sandbox"), public(Sandbox))
+
+
+# --- events ---
+
+
+@pytest.mark.parametrize(
+    ("group", "cls"),
+    [("event_notification", EventNotification), ("notification_event", NotificationEvent), ("delivery", Delivery)],
+)
+def test_event_classes(group: str, cls: type) -> None:
+    same(group, names(group), public(cls))
+
+
+def test_trigger_event_arguments() -> None:
+    same("trigger_event", names("trigger_event"), parameters(Sandbox.trigger_event))

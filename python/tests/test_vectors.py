@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 import elements_auth
-from elements_auth import Client, Sandbox, parse_callback, sign_webhook, verify_webhook_signature
+from elements_auth import (
+    Client,
+    Sandbox,
+    parse_callback,
+    parse_event_notification,
+    sign_webhook,
+    verify_webhook_signature,
+)
 from conftest import load_vectors
 
 KIND_CLASS: dict[str, type[elements_auth.ElementsAuthError]] = {
@@ -94,3 +102,53 @@ def test_query_encoding(case: dict[str, Any], sandbox: Sandbox, client: Client) 
     assert sent["method"] == "GET"
     assert sent["path"].endswith(f"/elements/{case['request']['element']}/oauth/url")
     assert sent["rawQuery"] == case["expected_query"]
+
+
+# --- events: key rotation and notification parsing ---
+
+ROTATION = load_vectors("webhook_key_rotation")
+NOTIFICATIONS = load_vectors("event_notifications")
+
+
+@pytest.mark.parametrize("case", ROTATION, ids=[c["name"] for c in ROTATION])
+def test_webhook_key_rotation(case: dict[str, Any]) -> None:
+    keys: list[str] = case["keys"]
+    if case["valid"]:
+        verify_webhook_signature(keys, case["body"], case["header"])
+        verify_webhook_signature(tuple(keys), case["body"].encode("utf-8"), case["header"])
+        return
+    with pytest.raises(KIND_CLASS[case["kind"]]) as info:
+        verify_webhook_signature(keys, case["body"], case["header"])
+    err: elements_auth.ElementsAuthError = info.value
+    assert err.kind == case["kind"]
+    assert err.field == case.get("field")
+    assert not any(k and k in str(err) for k in keys)
+
+
+@pytest.mark.parametrize("case", NOTIFICATIONS, ids=[c["name"] for c in NOTIFICATIONS])
+def test_event_notifications(case: dict[str, Any]) -> None:
+    body: str = case["body"]
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(KIND_CLASS[expect["error"]["kind"]]):
+            parse_event_notification(body)
+        return
+    ok = expect["ok"]
+    notification = parse_event_notification(body.encode("utf-8"))
+    assert notification == parse_event_notification(body)
+    assert notification.event_id == ok["event_id"]
+    assert notification.instance_id == ok["instance_id"]
+    assert notification.notification_id == ok["notification_id"]
+    assert notification.raw == json.loads(body)
+    got = [
+        {
+            "element_key": e.element_key,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "event_type": e.event_type,
+            "date": e.date,
+        }
+        for e in notification.events
+    ]
+    assert got == ok["events"]
+    assert [e.raw for e in notification.events] == json.loads(body)["response"]["events"]

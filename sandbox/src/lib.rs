@@ -43,6 +43,26 @@
 //! [`Sandbox::inject_fault`] queues `slow:<ms>`, `status:<code>`, `drop`,
 //! `badjson` or `huge` for the next API requests (vendor pages are never faulted).
 //!
+//! # Events
+//!
+//! [`Sandbox::trigger_event`] delivers what the platform delivers: one
+//! notification `{"eventId", "instanceId", "notificationId", "response":
+//! {"events": [...]}}` POSTed to the instance's
+//! `event.notification.callback.url` (loopback `http://` only), signed with
+//! `Elements-Webhook-Signature` when the instance has a signature key, and
+//! retried on a non-2xx answer or a connection failure up to
+//! [`MAX_RETRIES`] times, the first after [`SandboxOptions::event_retry_delay`],
+//! each next one [`RETRY_FACTOR`] times longer. [`Sandbox::deliveries`] tells
+//! how each went. The same is reachable over HTTP with the platform
+//! Authorization header (what `elements-auth trigger` uses):
+//!
+//! | method | path | what |
+//! | --- | --- | --- |
+//! | `POST` | `/elements/api-v2/sandbox/events` `{instanceId, objectType[, eventType][, objectId]}` | trigger; answers `{"eventId"}` |
+//! | `GET` | `/elements/api-v2/sandbox/deliveries[/{eventId}]` | the deliveries, as [`Delivery::to_json`] |
+//!
+//! These control calls are neither recorded nor faulted.
+//!
 //! # Secrets
 //!
 //! Secrets (user and organization secrets, api secrets, codes, tokens,
@@ -51,6 +71,8 @@
 
 #![warn(missing_docs)]
 
+mod control;
+mod events;
 pub mod http;
 mod platform;
 mod server;
@@ -65,6 +87,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+pub use events::{
+    Delivery, DeliveryState, DEFAULT_EVENT_RETRY_DELAY, MAX_DELIVERIES, MAX_EVENT_RETRY_DELAY,
+    MAX_RETRIES, RETRY_FACTOR,
+};
 
 /// The platform API base path every API route lives under.
 pub(crate) const BASE_PATH: &str = "/elements/api-v2";
@@ -97,6 +124,10 @@ pub struct SandboxOptions {
     /// How many requests [`Sandbox::requests`] keeps (default 10,000); the
     /// oldest are dropped first.
     pub request_log_limit: usize,
+    /// How long after a failed event delivery the first retry comes (default
+    /// 100 ms; the platform's is 4 s, at most [`MAX_EVENT_RETRY_DELAY`]);
+    /// each next retry waits [`RETRY_FACTOR`] times longer.
+    pub event_retry_delay: Duration,
 }
 
 impl Default for SandboxOptions {
@@ -113,6 +144,7 @@ impl Default for SandboxOptions {
             max_connections: limits.max_connections,
             read_timeout: limits.request_timeout,
             request_log_limit: limits.request_log_entries,
+            event_retry_delay: DEFAULT_EVENT_RETRY_DELAY,
         }
     }
 }
@@ -130,6 +162,7 @@ impl fmt::Debug for SandboxOptions {
             .field("max_connections", &self.max_connections)
             .field("read_timeout", &self.read_timeout)
             .field("request_log_limit", &self.request_log_limit)
+            .field("event_retry_delay", &self.event_retry_delay)
             .finish()
     }
 }
@@ -139,18 +172,45 @@ impl fmt::Debug for SandboxOptions {
 #[derive(Clone, PartialEq, Eq)]
 pub struct SandboxError {
     message: String,
+    /// The argument at fault and why, when one is (`instance_id`, ...).
+    field: Option<(String, String)>,
 }
 
 impl SandboxError {
     fn new(message: impl Into<String>) -> SandboxError {
         SandboxError {
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// An error about the argument `field`: `invalid {field}: {reason}`.
+    fn for_field(field: &str, reason: impl Into<String>) -> SandboxError {
+        let reason = reason.into();
+        SandboxError {
+            message: format!("invalid {field}: {reason}"),
+            field: Some((field.to_owned(), reason)),
         }
     }
 
     /// The human-readable message (same as `Display`), for bindings.
     pub fn message(&self) -> &str {
         &self.message
+    }
+
+    /// The argument at fault, in snake_case (`instance_id`, `object_type`,
+    /// `event_type`, `object_id`), when the error is about one: bindings
+    /// name it as their language spells it.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_ref().map(|(f, _)| f.as_str())
+    }
+
+    /// Why the argument was refused (the message without `invalid {field}: `),
+    /// or the whole message.
+    pub fn reason(&self) -> &str {
+        self.field
+            .as_ref()
+            .map_or(&self.message, |(_, r)| r.as_str())
     }
 }
 
@@ -304,6 +364,10 @@ pub(crate) struct Shared {
     pub(crate) active: AtomicUsize,
     /// Open connections, so `stop` can close them.
     pub(crate) conns: Mutex<HashMap<u64, TcpStream>>,
+    /// The first retry delay of event deliveries.
+    pub(crate) event_retry_delay: Duration,
+    /// Triggered events and their delivery worker.
+    pub(crate) events: events::Events,
 }
 
 /// A running sandbox: the platform API and vendor pages on 127.0.0.1.
@@ -354,6 +418,12 @@ impl Sandbox {
         if options.read_timeout.is_zero() {
             return Err(SandboxError::new("read_timeout must be greater than zero"));
         }
+        if options.event_retry_delay > MAX_EVENT_RETRY_DELAY {
+            return Err(SandboxError::new(format!(
+                "event_retry_delay must be at most {} s",
+                MAX_EVENT_RETRY_DELAY.as_secs()
+            )));
+        }
         let user_secret = check_secret("user_secret", options.user_secret)?;
         let organization_secret = check_secret("organization_secret", options.organization_secret)?;
         let listener = TcpListener::bind(("127.0.0.1", options.port)).map_err(|e| {
@@ -382,6 +452,8 @@ impl Sandbox {
             next_conn: AtomicU64::new(0),
             active: AtomicUsize::new(0),
             conns: Mutex::new(HashMap::new()),
+            event_retry_delay: options.event_retry_delay,
+            events: events::Events::new(),
         });
         let accept_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
@@ -502,9 +574,10 @@ impl Sandbox {
             .collect()
     }
 
-    /// Stops listening, closes open connections and joins the accept thread.
-    /// Idempotent; also done on drop.
+    /// Stops listening, closes open connections, ends event deliveries and
+    /// joins the threads. Idempotent; also done on drop.
     pub fn stop(&self) {
+        self.shared.events.stop();
         let handle = lock(&self.accept).take();
         if let Some(handle) = handle {
             self.shared.stopping.store(true, Ordering::SeqCst);
@@ -515,6 +588,54 @@ impl Sandbox {
         for (_, conn) in lock(&self.shared.conns).drain() {
             let _ = conn.shutdown(Shutdown::Both);
         }
+    }
+}
+
+// --- Events: triggering notifications and reading how their delivery went ---
+impl Sandbox {
+    /// Delivers one event about `instance_id` as the platform would: a
+    /// notification whose one event has the instance's element key,
+    /// `object_type` (for a polling instance whose poller configuration names
+    /// resources, one of them), `object_id` (random when `None`), `event_type`
+    /// (`CREATED`, `UPDATED` or `DELETED`) and the date, POSTed to its
+    /// `event.notification.callback.url` by a background worker, signed when
+    /// it has a signature key, retried on failure. Returns the event id at
+    /// once; [`Sandbox::deliveries`] tells how the delivery goes.
+    ///
+    /// Refused, naming the argument ([`SandboxError::field`]): an
+    /// unknown instance, one without events, an unknown event type or
+    /// resource. Refused too: a callback URL that is not `http://` on a
+    /// loopback address, and [`MAX_DELIVERIES`] deliveries still pending.
+    pub fn trigger_event(
+        &self,
+        instance_id: i64,
+        object_type: &str,
+        event_type: &str,
+        object_id: Option<&str>,
+    ) -> Result<u64, SandboxError> {
+        events::trigger(
+            &self.shared,
+            instance_id,
+            object_type,
+            event_type,
+            object_id,
+        )
+    }
+
+    /// Every delivery, oldest first: the newest [`MAX_DELIVERIES`] are kept
+    /// (finished ones are dropped first).
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.shared.events.deliveries()
+    }
+
+    /// [`Sandbox::deliveries`] as a JSON array of [`Delivery::to_json`], for bindings.
+    pub fn deliveries_value(&self) -> serde_json::Value {
+        serde_json::Value::Array(self.deliveries().iter().map(Delivery::to_json).collect())
+    }
+
+    /// [`Sandbox::deliveries_value`] as JSON text, for the C binding.
+    pub fn deliveries_json(&self) -> String {
+        self.deliveries_value().to_string()
     }
 }
 

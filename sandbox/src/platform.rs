@@ -263,7 +263,7 @@ fn oauth_url(
 }
 
 /// Parses `User <u>, Organization <o>[, Element <t>]` tolerantly and checks the secrets.
-fn check_auth(shared: &Shared, req: &Request) -> Result<(), ApiError> {
+pub(crate) fn check_auth(shared: &Shared, req: &Request) -> Result<(), ApiError> {
     let denied = || {
         err(
             401,

@@ -3,7 +3,7 @@
 //! it), a deadline for every request (a stalled or trickling client is cut
 //! off), small thread stacks, and no connection left behind by a panic.
 
-use crate::{http, lock, platform, vendor, Shared, BASE_PATH};
+use crate::{control, http, lock, platform, vendor, Shared, BASE_PATH};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::Ordering;
@@ -122,7 +122,9 @@ fn serve_connection(guard: ConnGuard, stream: TcpStream) {
                 break;
             }
         };
-        let outcome = if req.path == BASE_PATH || req.path.starts_with("/elements/api-v2/") {
+        let outcome = if control::is_control(&req.path) {
+            platform::Outcome::Respond(control::handle(shared, &req))
+        } else if req.path == BASE_PATH || req.path.starts_with("/elements/api-v2/") {
             platform::handle(shared, &req)
         } else {
             platform::Outcome::Respond(

@@ -21,12 +21,17 @@ pub(crate) fn random_token() -> String {
     base64::engine::general_purpose::STANDARD.encode(random_bytes::<32>())
 }
 
+/// `bytes` random bytes as lower-case hex (twice as many characters).
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    // The OS source failing is not recoverable for a test server.
+    getrandom::fill(&mut buf).expect("operating system random source failed");
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A random 24-hex-character request id, the shape of the platform's `requestId`.
 pub(crate) fn request_id() -> String {
-    random_bytes::<12>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    random_hex(12)
 }
 
 /// The current time as an ISO 8601 UTC string with milliseconds (`2024-01-31T12:00:00.000Z`).

@@ -63,4 +63,5 @@ void test_nulls(void);
 void test_threads(void);
 void test_sandbox(void);
 void test_hardening(void);
+void test_events(void);
 #endif

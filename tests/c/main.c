@@ -146,5 +146,6 @@ int main(int argc, char **argv) {
   test_nulls();
   test_threads();
   test_hardening();
+  test_events();
   return summary();
 }

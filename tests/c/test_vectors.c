@@ -148,8 +148,86 @@ static void query_encoding(void) {
   json_free(doc);
 }
 
+/* --- events: key rotation and notification parsing --- */
+
+static void webhook_key_rotation(void) {
+  json_value *doc = load("webhook_key_rotation.json");
+  const json_value *cases = json_get(doc, "cases");
+  for (size_t i = 0; cases && i < cases->len; i++) {
+    const json_value *c = &cases->items[i];
+    char name[256];
+    snprintf(name, sizeof name, "vectors/webhook_key_rotation: %s", json_str(c, "name"));
+    case_begin(name);
+    const json_value *list = json_get(c, "keys");
+    const char *keys[8] = {NULL};
+    size_t n = list ? list->len : 0;
+    for (size_t k = 0; k < n && k < 8; k++) keys[k] = list->items[k].string;
+    const char *body = json_str(c, "body");
+    const json_value *valid = json_get(c, "valid");
+    ea_error *err = NULL;
+    ea_result rc = ea_verify_webhook_signature_keys(keys, n, (const uint8_t *)body, strlen(body),
+                                                    json_str(c, "header"), &err);
+    if (valid && valid->boolean) {
+      report_unexpected(rc, err, __FILE__, __LINE__);
+    } else {
+      const char *secrets[9] = {NULL};
+      for (size_t k = 0, s = 0; k < n && k < 8; k++)
+        if (strlen(keys[k]) >= 4) secrets[s++] = keys[k];
+      EXPECT_ERR_S(rc, err, result_of(json_str(c, "kind")), json_str(c, "field"), secrets);
+    }
+    case_end();
+  }
+  json_free(doc);
+}
+
+static void event_notifications(void) {
+  json_value *doc = load("event_notifications.json");
+  const json_value *cases = json_get(doc, "cases");
+  for (size_t i = 0; cases && i < cases->len; i++) {
+    const json_value *c = &cases->items[i];
+    char name[256];
+    snprintf(name, sizeof name, "vectors/event_notifications: %s", json_str(c, "name"));
+    case_begin(name);
+    const char *body = json_str(c, "body");
+    const json_value *expect = json_get(c, "expect");
+    const json_value *ok = json_get(expect, "ok");
+    ea_event_notification *n = NULL;
+    ea_error *err = NULL;
+    ea_result rc = ea_parse_event_notification((const uint8_t *)body, strlen(body), &n, &err);
+    if (!ok) {
+      CHECK(n == NULL);
+      EXPECT_ERR(rc, err, result_of(json_str(json_get(expect, "error"), "kind")), NULL);
+    } else {
+      report_unexpected(rc, err, __FILE__, __LINE__);
+      CHECK_STR(ea_event_notification_event_id(n), json_str(ok, "event_id"));
+      CHECK(ea_event_notification_instance_id(n) == (int64_t)json_get(ok, "instance_id")->number);
+      CHECK_STR(ea_event_notification_notification_id(n), json_str(ok, "notification_id"));
+      json_value *raw = json_parse(ea_event_notification_raw_json(n));
+      CHECK(raw && raw->type == JSON_OBJECT && json_get(raw, "response"));
+      json_free(raw);
+      const json_value *events = json_get(ok, "events");
+      CHECK(ea_event_notification_events_len(n) == events->len);
+      for (size_t e = 0; e < events->len && e < ea_event_notification_events_len(n); e++) {
+        const json_value *want = &events->items[e];
+        const ea_notification_event *got = ea_event_notification_event(n, e);
+        CHECK_STR(ea_notification_event_element_key(got), json_str(want, "element_key"));
+        CHECK_STR(ea_notification_event_object_type(got), json_str(want, "object_type"));
+        CHECK_STR(ea_notification_event_object_id(got), json_str(want, "object_id"));
+        CHECK_STR(ea_notification_event_event_type(got), json_str(want, "event_type"));
+        check_opt(ea_notification_event_date(got), json_get(want, "date"), "date");
+        CHECK(ea_notification_event_raw_json(got) != NULL);
+      }
+      ea_event_notification_free(n);
+    }
+    case_end();
+  }
+  json_free(doc);
+}
+
 void test_vectors(void) {
   callbacks();
   webhook_signatures();
   query_encoding();
+  webhook_key_rotation();
+  event_notifications();
 }

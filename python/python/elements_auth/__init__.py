@@ -14,7 +14,10 @@ The flow has three steps::
     print(instance.token)
 
 ``Sandbox`` emulates the platform and a vendor's consent page on 127.0.0.1,
-so all of this runs offline in tests. Every error is an ``ElementsAuthError``.
+so all of this runs offline in tests; ``Sandbox.trigger_event`` delivers
+signed event notifications to your endpoint, which checks them with
+``verify_webhook_signature`` and reads them with ``parse_event_notification``.
+Every error is an ``ElementsAuthError``.
 """
 
 from elements_auth._errors import (
@@ -34,13 +37,17 @@ from elements_auth._native import (
     ERROR_KINDS,
     SIGNATURE_HEADER,
     Client,
+    Delivery,
+    EventNotification,
     Events,
     Grant,
     Instance,
+    NotificationEvent,
     OAuthUrl,
     Sandbox,
     __version__,
     parse_callback,
+    parse_event_notification,
     sign_webhook,
     verify_webhook_signature,
 )
@@ -52,13 +59,16 @@ __all__ = [
     "AuthorizationDeniedError",
     "Client",
     "DecodeError",
+    "Delivery",
     "ElementsAuthError",
+    "EventNotification",
     "Events",
     "Grant",
     "Instance",
     "InvalidCallbackError",
     "InvalidInputError",
     "InvalidSignatureError",
+    "NotificationEvent",
     "OAuthUrl",
     "RequestTimeoutError",
     "Sandbox",
@@ -67,6 +77,7 @@ __all__ = [
     "TransportError",
     "__version__",
     "parse_callback",
+    "parse_event_notification",
     "sign_webhook",
     "verify_webhook_signature",
 ]

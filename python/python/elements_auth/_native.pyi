@@ -21,6 +21,10 @@ __all__ = [
     "parse_callback",
     "verify_webhook_signature",
     "sign_webhook",
+    "EventNotification",
+    "NotificationEvent",
+    "Delivery",
+    "parse_event_notification",
 ]
 
 __version__: Final[str]
@@ -36,6 +40,8 @@ _Pairs = Union[Mapping[str, str], Iterable[tuple[str, str]]]
 _Body = Union[bytes, bytearray, memoryview, str]
 _Environment = Literal["production", "staging", "sap-us2"]
 _VendorType = Literal["polling", "webhook"]
+_EventType = Literal["CREATED", "UPDATED", "DELETED"]
+_DeliveryState = Literal["pending", "delivered", "failed"]
 # ``slow:<ms>`` and ``status:<code>`` carry a number, so any str is accepted.
 _FaultMode = Union[Literal["drop", "badjson", "huge", "nostate", "truncated"], str]
 
@@ -239,6 +245,7 @@ class Sandbox:
         max_connections: Optional[int] = None,
         read_timeout: Optional[float] = None,
         request_log_limit: Optional[int] = None,
+        event_retry_delay: Optional[float] = None,
     ) -> Sandbox:
         """Starts the sandbox and returns once it accepts connections."""
     @staticmethod
@@ -252,6 +259,7 @@ class Sandbox:
         max_connections: Optional[int] = None,
         read_timeout: Optional[float] = None,
         request_log_limit: Optional[int] = None,
+        event_retry_delay: Optional[float] = None,
     ) -> Sandbox:
         """``Sandbox(**options)``, spelled as in Node and C."""
     @property
@@ -286,8 +294,18 @@ class Sandbox:
         """How many recorded requests were dropped to keep the log within ``request_log_limit``."""
     def instances(self) -> list[dict[str, Any]]:
         """The instances the sandbox holds, as the platform's JSON dicts."""
+    def trigger_event(
+        self,
+        instance_id: int,
+        object_type: str,
+        event_type: Union[_EventType, str] = "UPDATED",
+        object_id: Optional[str] = None,
+    ) -> int:
+        """Delivers one event about ``instance_id`` to its callback URL; returns the event id."""
+    def deliveries(self) -> list[Delivery]:
+        """Every event delivery, oldest first."""
     def stop(self) -> None:
-        """Stops listening and closes open connections; idempotent."""
+        """Stops listening, closes open connections and ends event deliveries; idempotent."""
     def __enter__(self) -> Sandbox: ...
     def __exit__(
         self,
@@ -299,8 +317,88 @@ class Sandbox:
 def parse_callback(callback: str, expected_state: str) -> Grant:
     """Reads the vendor's redirect back to your callback URL (step 2)."""
 
-def verify_webhook_signature(signature_key: str, body: _Body, signature_header: str) -> None:
-    """Checks an ``Elements-Webhook-Signature`` header against the raw body."""
+def verify_webhook_signature(
+    signature_key: Union[str, list[str], tuple[str, ...]], body: _Body, signature_header: str
+) -> None:
+    """Checks an ``Elements-Webhook-Signature`` header against the raw body, with one key or several."""
 
 def sign_webhook(signature_key: str, body: _Body) -> str:
     """The ``Elements-Webhook-Signature`` value the platform would send for ``body``."""
+
+# --- Events: parsed notifications and the sandbox's deliveries ---
+
+@final
+class NotificationEvent:
+    """One event of a notification: what changed at the vendor."""
+
+    @property
+    def element_key(self) -> str:
+        """The element's key, such as ``"concur"``."""
+    @property
+    def object_type(self) -> str:
+        """The kind of object, such as a poller resource (``"reports"``)."""
+    @property
+    def object_id(self) -> str:
+        """The vendor's id of the object, as text."""
+    @property
+    def event_type(self) -> str:
+        """``"CREATED"``, ``"UPDATED"`` or ``"DELETED"`` (as sent)."""
+    @property
+    def date(self) -> Optional[str]:
+        """When the platform saw the change, as sent; None when absent."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The event's own JSON as a new dict."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class EventNotification:
+    """One event notification as the platform POSTs it to your events endpoint."""
+
+    @property
+    def event_id(self) -> str:
+        """The platform's id of the event, as text: what makes receiving it twice safe."""
+    @property
+    def instance_id(self) -> int:
+        """The id of the instance the events are about."""
+    @property
+    def notification_id(self) -> str:
+        """The id of this notification, as text."""
+    @property
+    def events(self) -> list[NotificationEvent]:
+        """The events, in order."""
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The whole notification as a new dict, unknown fields included."""
+    def __eq__(self, other: object, /) -> bool: ...
+
+@final
+class Delivery:
+    """How the sandbox delivered one triggered event."""
+
+    @property
+    def event_id(self) -> int:
+        """The event id ``trigger_event`` returned (the body's ``eventId``)."""
+    @property
+    def instance_id(self) -> int:
+        """The instance the event is about."""
+    @property
+    def url(self) -> str:
+        """The instance's events callback URL, POSTed to."""
+    @property
+    def attempts(self) -> list[int]:
+        """Each attempt's HTTP status, in order; 0 for a connection failure."""
+    @property
+    def state(self) -> _DeliveryState:
+        """``"pending"``, ``"delivered"`` or ``"failed"``."""
+    @property
+    def body(self) -> str:
+        """The exact body sent (JSON text), the same on every attempt."""
+    @property
+    def signature(self) -> Optional[str]:
+        """The ``Elements-Webhook-Signature`` value sent; None without a signature key."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+def parse_event_notification(body: _Body) -> EventNotification:
+    """Parses the raw body of an event notification; raises ``DecodeError`` if it is not one."""

@@ -2,6 +2,8 @@
 //! exactly what goes on the wire.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use elements_auth_sandbox::{Sandbox, SandboxOptions};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
