@@ -61,6 +61,17 @@ pub enum Command {
     /// body from --body-file FILE or standard input.
     #[command(after_long_help = EXIT_CODES_HELP)]
     VerifyWebhook(VerifyArgs),
+    /// Ask a running `elements-auth sandbox` to deliver an event to an instance's events endpoint.
+    ///
+    /// The sandbox POSTs one notification to the instance's
+    /// event.notification.callback.url (loopback only), signed with
+    /// Elements-Webhook-Signature when the instance has a signature key, and
+    /// retries it on failure as the platform does. Prints the event id; with
+    /// --wait, follows the delivery and prints how it went. Reads
+    /// ELEMENTS_BASE_URL, ELEMENTS_USER_SECRET and ELEMENTS_ORGANIZATION_SECRET,
+    /// as `elements-auth sandbox` prints them.
+    #[command(after_long_help = format!("{ENV_HELP}\n\n{EXIT_CODES_HELP}"))]
+    Trigger(TriggerArgs),
 }
 
 /// Options of `sandbox`.
@@ -81,6 +92,10 @@ pub struct SandboxArgs {
     /// How many requests the sandbox remembers (the oldest are dropped first).
     #[arg(long, value_name = "N", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
     pub request_log_limit: u32,
+    /// How long after a failed event delivery the first retry comes (20us,
+    /// 100ms, 4s: the platform's); each next one waits 4 times longer.
+    #[arg(long, value_name = "DURATION", default_value = "100ms", value_parser = crate::events::duration)]
+    pub event_retry_delay: std::time::Duration,
 }
 
 /// Where the platform is and how to authenticate to it.
@@ -133,18 +148,23 @@ pub struct OAuthArgs {
     #[arg(long)]
     pub scope: Option<String>,
     /// An element-specific query parameter (repeatable, sent in order).
-    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = inputs::key_value)]
+    #[arg(
+        long = "param",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true,
+        value_parser = inputs::key_value
+    )]
     pub params: Vec<(String, String)>,
 }
 
 /// The instance's name, tags, events and configuration.
 #[derive(Args, Debug, Clone, Default)]
 pub struct InstanceArgs {
-    /// The instance's name.
-    #[arg(long)]
+    /// The instance's name (may start with `-`).
+    #[arg(long, allow_hyphen_values = true)]
     pub name: String,
-    /// A tag (repeatable).
-    #[arg(long = "tag", value_name = "TAG")]
+    /// A tag (repeatable; may start with `-`).
+    #[arg(long = "tag", value_name = "TAG", allow_hyphen_values = true)]
     pub tags: Vec<String>,
     /// Your endpoint for event notifications; enables events.
     #[arg(long, value_name = "URL")]
@@ -162,7 +182,12 @@ pub struct InstanceArgs {
     #[arg(long, value_name = "FILE")]
     pub signature_key_file: Option<PathBuf>,
     /// An extra configuration entry (repeatable).
-    #[arg(long = "config", value_name = "KEY=VALUE", value_parser = inputs::key_value)]
+    #[arg(
+        long = "config",
+        value_name = "KEY=VALUE",
+        allow_hyphen_values = true,
+        value_parser = inputs::key_value
+    )]
     pub configuration: Vec<(String, String)>,
     /// Keep nulls in the platform's responses (filter.response.nulls=false).
     #[arg(long)]
@@ -246,7 +271,33 @@ pub struct VerifyArgs {
     /// The raw body; default standard input.
     #[arg(long, value_name = "FILE")]
     pub body_file: Option<PathBuf>,
-    /// Read the signature key from FILE instead of ELEMENTS_SIGNATURE_KEY.
+    /// Read the signature key from FILE instead of ELEMENTS_SIGNATURE_KEY;
+    /// repeat it during a key rotation (any one key matching is enough).
     #[arg(long, value_name = "FILE")]
-    pub signature_key_file: Option<PathBuf>,
+    pub signature_key_file: Vec<PathBuf>,
+}
+
+/// Options of `trigger`.
+#[derive(Args, Debug)]
+pub struct TriggerArgs {
+    /// The instance the event is about (it must have events enabled).
+    #[arg(long, value_name = "ID")]
+    pub instance: i64,
+    /// The kind of object; for a polling instance with a poller configuration, one of its resources.
+    #[arg(long, value_name = "TYPE")]
+    pub object_type: String,
+    /// CREATED, UPDATED or DELETED.
+    #[arg(long, value_name = "TYPE", default_value = "UPDATED")]
+    pub event_type: String,
+    /// The vendor's id of the object (default: a random one).
+    #[arg(long, value_name = "ID")]
+    pub object_id: Option<String>,
+    /// Wait until the event is delivered or its delivery failed, and print how it went.
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait, how long to wait, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400), requires = "wait")]
+    pub timeout: u64,
+    #[command(flatten)]
+    pub platform: PlatformArgs,
 }

@@ -969,3 +969,37 @@ fn a_code_or_state_that_starts_with_a_hyphen_is_a_value_not_a_flag() {
     let v: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["state"], "-starts-with-a-hyphen");
 }
+
+#[test]
+fn a_name_tag_or_config_value_that_starts_with_a_hyphen_is_a_value() {
+    let sb = sandbox();
+    let code_value = fresh_code(&sb);
+    let mut c = cmd(&sb);
+    c.args([
+        "create",
+        "--element",
+        "dropbox",
+        "--callback-url",
+        "https://app.example.com/cb",
+        "--code",
+        &code_value,
+        "--name",
+        "-nightly",
+        "--tag",
+        "-beta",
+        "--config",
+        "-flag=-on",
+    ]);
+    let out = run(c, "");
+    let (_, stderr) = texts(&out);
+    assert_eq!(code(&out), 0, "{stderr}");
+    let req = sb
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("a POST");
+    let body = req.json().unwrap();
+    assert_eq!(body["name"], "-nightly");
+    assert_eq!(body["tags"], json!(["-beta"]));
+    assert_eq!(body["configuration"]["-flag"], "-on");
+}
