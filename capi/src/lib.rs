@@ -27,12 +27,14 @@ mod error;
 mod ffi;
 mod instance;
 mod sandbox;
+mod state;
 mod webhook;
 
 pub use client::*;
 pub use error::*;
 pub use instance::*;
 pub use sandbox::*;
+pub use state::*;
 pub use webhook::*;
 
 use ea_core::ErrorKind;

@@ -187,3 +187,12 @@ test('every key of every TypeScript interface is read under its own name', (t) =
   }
   assert.equal(sandbox.requests().length, 0, 'nothing was sent')
 })
+
+test('StateSigner: the class, the keys of StateSignerOptions, getters and methods; StateClaims keys', () => {
+  const { getters, methods } = withoutViews(members(ea.StateSigner.prototype), true)
+  same('state_signer', names('state_signer'), ['StateSigner', ...interfaceKeys('StateSignerOptions'), ...getters, ...methods])
+  same('StateSigner statics', [], statics(ea.StateSigner))
+  same('state_claims (interface StateClaims)', names('state_claims'), interfaceKeys('StateClaims'))
+  const signer = new ea.StateSigner({ keyId: 'k1', secret: 'surface-test-secret-0123456789abcdef' })
+  same('state_claims (a real answer)', names('state_claims'), Object.keys(signer.verify(signer.sign('concur', 'u'), 'u')))
+})

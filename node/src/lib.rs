@@ -13,6 +13,7 @@ mod client;
 mod error;
 mod js;
 mod sandbox;
+mod state;
 mod task;
 mod types;
 
@@ -24,6 +25,7 @@ use napi_derive::napi;
 
 pub use client::Client;
 pub use sandbox::Sandbox;
+pub use state::StateSigner;
 pub use types::{Grant, Instance};
 
 /// Makes `errorClass` the class of every error this addon throws or rejects

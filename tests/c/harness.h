@@ -60,4 +60,5 @@ void test_errors(void);
 void test_nulls(void);
 void test_threads(void);
 void test_sandbox(void);
+void test_state(void);
 #endif
