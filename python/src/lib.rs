@@ -12,6 +12,7 @@ mod client;
 mod errors;
 mod json;
 mod sandbox;
+mod state;
 mod types;
 
 /// The native half of `elements_auth`; import from `elements_auth` instead.
@@ -41,5 +42,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(types::parse_callback, m)?)?;
     m.add_function(wrap_pyfunction!(types::verify_webhook_signature, m)?)?;
     m.add_function(wrap_pyfunction!(types::sign_webhook, m)?)?;
+    // Signed state for web services (issue 12).
+    m.add_class::<state::StateSigner>()?;
+    m.add_class::<state::StateClaims>()?;
     Ok(())
 }

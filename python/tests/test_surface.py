@@ -24,6 +24,8 @@ from elements_auth import (
     Instance,
     OAuthUrl,
     Sandbox,
+    StateClaims,
+    StateSigner,
     parse_callback,
     verify_webhook_signature,
 )
@@ -105,6 +107,8 @@ CHECKED = {
     "sandbox",
     "constants",
     "types",
+    "state_signer",
+    "state_claims",
 }
 
 
@@ -195,7 +199,12 @@ def test_events() -> None:
 
 @pytest.mark.parametrize(
     ("group", "cls", "constructible"),
-    [("oauth_url", OAuthUrl, True), ("grant", Grant, True), ("instance", Instance, False)],
+    [
+        ("oauth_url", OAuthUrl, True),
+        ("grant", Grant, True),
+        ("instance", Instance, False),
+        ("state_claims", StateClaims, True),
+    ],
 )
 def test_result_classes(group: str, cls: type, constructible: bool) -> None:
     same(group, names(group), public(cls))
@@ -246,3 +255,9 @@ def test_error_fields(sandbox: Sandbox, client: Client) -> None:
 def test_sandbox() -> None:
     same("sandbox_options", names("sandbox_options"), parameters(Sandbox))
     same("sandbox", names("sandbox"), public(Sandbox))
+
+
+def test_state_signer() -> None:
+    # The class, its constructor's arguments, its attributes and its methods.
+    real = {StateSigner.__name__} | set(parameters(StateSigner)) | public(StateSigner)
+    same("state_signer", names("state_signer"), real)

@@ -69,6 +69,10 @@ class ElementsAuthError(Exception):
     retryable: bool
     """True when repeating the same call is safe and may succeed; never for a
     ``create_instance`` that may have reached the platform (its code is single-use)."""
+    mismatch: Optional[str]
+    """What was wrong with the state of a ``state_mismatch`` error: ``"missing"``,
+    ``"different"``, ``"malformed"``, ``"unknown_key"``, ``"bad_signature"``,
+    ``"other_subject"`` or ``"expired"``."""
 
     _shown: ClassVar[tuple[str, ...]] = ("message",)
     """The attributes ``repr`` shows, in order."""
@@ -158,9 +162,12 @@ class AuthorizationDeniedError(ElementsAuthError):
 
 
 class StateMismatchError(ElementsAuthError):
-    """The callback's ``state`` is missing or differs from the one sent: possibly forged."""
+    """The callback's ``state`` is missing or differs from the one sent (possibly
+    forged), or a signed state did not verify; ``mismatch`` says which."""
 
     kind = "state_mismatch"
+    mismatch: str
+    _shown = ("mismatch", "message")
 
 
 class InvalidCallbackError(ElementsAuthError):
