@@ -5,12 +5,12 @@
 PREFIX ?= /usr/local
 CARGO ?= cargo
 
-.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser install
+.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser test-cross test-web install
 
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
 
-test: deps lint test-rust demo test-c test-python test-node test-browser
+test: deps lint test-rust demo test-c test-python test-node test-cross test-browser test-web
 	@echo "all test suites passed"
 
 deps:
@@ -34,6 +34,13 @@ test-c:
 
 test-browser:
 	scripts/test-browser.sh
+
+# Issue 12: state tokens across languages, and the example web apps in a browser.
+test-cross:
+	scripts/test-cross.sh
+
+test-web:
+	scripts/test-web.sh
 
 install:
 	scripts/install-capi.sh "$(PREFIX)"
