@@ -22,15 +22,15 @@ def async_client(sandbox: Sandbox) -> AsyncClient:
     return AsyncClient(base_url=sandbox.base_url, user_secret=USER_SECRET, organization_secret=ORG_SECRET, timeout=5.0)
 
 
-def test_import_loads_neither_asyncio_nor_async_client() -> None:
+def test_import_loads_neither_asyncio_nor_typing_nor_async_client() -> None:
     code = (
         "import sys, elements_auth\n"
-        "print('asyncio' in sys.modules, 'elements_auth._async' in sys.modules)\n"
+        "print(*(m in sys.modules for m in ('asyncio', 'typing', 'elements_auth._async')))\n"
         "elements_auth.AsyncClient\n"
         "print('asyncio' in sys.modules, 'elements_auth._async' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["False", "False", "True", "True"]
+    assert done.stdout.split() == ["False", "False", "False", "True", "True"]
 
 
 def test_the_same_calls_as_client() -> None:

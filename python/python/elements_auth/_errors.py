@@ -10,9 +10,13 @@ api secrets, codes, element tokens, signature keys).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Optional
-
 from elements_auth._native import ERROR_FIELDS
+
+# The annotations are strings (postponed evaluation): typing is for type
+# checkers only, and importing it would double `import elements_auth`'s time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ClassVar, Optional
 
 __all__ = [
     "ElementsAuthError",
