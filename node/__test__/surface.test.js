@@ -175,6 +175,7 @@ test('every key of every TypeScript interface is read under its own name', (t) =
     OAuthUrlRequest: [(k) => client.oauthUrlSync({ ...oauth, [k]: bad }), ''],
     CreateInstanceRequest: [(k) => client.createInstanceSync({ ...create, [k]: bad }), ''],
     Events: [(k) => client.createInstanceSync({ ...create, events: { ...events, [k]: bad } }), 'events.'],
+    StateSignerOptions: [(k) => new ea.StateSigner({ keyId: 'k1', secret: 'surface-test-secret-0123456789abcdef', [k]: bad }), ''],
   }
   for (const [name, [call, prefix]] of Object.entries(cases)) {
     for (const key of interfaceKeys(name)) {
