@@ -99,6 +99,23 @@ pub extern "C" fn ea_state_signer_key_id(signer: *const ea_state_signer) -> *con
     borrow_cstr(signer, |s| &s.key_id)
 }
 
+/// The shape of every call on a signer: the signer, a text argument named
+/// `field`, the subject and the out-pointer, each checked before `f` runs.
+fn call<T>(
+    (signer, text, field, subject): (*const ea_state_signer, *const c_char, &str, *const c_char),
+    out: *mut *mut T,
+    err: *mut *mut ea_error,
+    f: impl FnOnce(&StateSigner, &str, &str, Out<T>) -> ea_core::Result<()>,
+) -> ea_result {
+    guard(err, || {
+        let signer = arg_ref(signer, "signer")?;
+        let text = arg_str(text, field)?;
+        let subject = arg_str(subject, "subject")?;
+        let out = Out::new(out, "out")?;
+        Ok(f(&signer.inner, text, subject, out)?)
+    })
+}
+
 /// A new state token for a sign-in of `subject` (your user's id) to
 /// `element`: pass it to `ea_oauth_url_request_set_state`. Free `*out` with
 /// `ea_string_free`. Thread-safe.
@@ -110,14 +127,15 @@ pub extern "C" fn ea_state_signer_sign(
     out: *mut *mut c_char,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let signer = arg_ref(signer, "signer")?;
-        let element = arg_str(element, "element")?;
-        let subject = arg_str(subject, "subject")?;
-        let out = Out::new(out, "out")?;
-        set_string(out, &signer.inner.sign(element, subject)?);
-        Ok(())
-    })
+    call(
+        (signer, element, "element", subject),
+        out,
+        err,
+        |s, element, subject, out| {
+            set_string(out, &s.sign(element, subject)?);
+            Ok(())
+        },
+    )
 }
 
 /// Checks `state` for `subject` now. `EA_ERR_STATE_MISMATCH` when it does not
@@ -132,14 +150,15 @@ pub extern "C" fn ea_state_signer_verify(
     out: *mut *mut ea_state_claims,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let signer = arg_ref(signer, "signer")?;
-        let state = arg_str(state, "state")?;
-        let subject = arg_str(subject, "subject")?;
-        let out = Out::new(out, "out")?;
-        out.set(signer.inner.verify(state, subject)?.into());
-        Ok(())
-    })
+    call(
+        (signer, state, "state", subject),
+        out,
+        err,
+        |s, state, subject, out| {
+            out.set(s.verify(state, subject)?.into());
+            Ok(())
+        },
+    )
 }
 
 /// `ea_parse_callback` with the state checked as `ea_state_signer_verify`
@@ -153,14 +172,15 @@ pub extern "C" fn ea_state_signer_parse_callback(
     out: *mut *mut ea_grant,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let signer = arg_ref(signer, "signer")?;
-        let callback = arg_str(callback, "callback")?;
-        let subject = arg_str(subject, "subject")?;
-        let out = Out::new(out, "out")?;
-        out.set(signer.inner.parse_callback(callback, subject)?.into());
-        Ok(())
-    })
+    call(
+        (signer, callback, "callback", subject),
+        out,
+        err,
+        |s, callback, subject, out| {
+            out.set(s.parse_callback(callback, subject)?.into());
+            Ok(())
+        },
+    )
 }
 
 /// `ea_state_signer_sign` at a fixed time (`issued_at`, seconds since the
@@ -206,14 +226,15 @@ pub extern "C" fn ea_state_signer_verify_for_test(
     out: *mut *mut ea_state_claims,
     err: *mut *mut ea_error,
 ) -> ea_result {
-    guard(err, || {
-        let signer = arg_ref(signer, "signer")?;
-        let state = arg_str(state, "state")?;
-        let subject = arg_str(subject, "subject")?;
-        let out = Out::new(out, "out")?;
-        out.set(signer.inner.verify_for_test(state, subject, now)?.into());
-        Ok(())
-    })
+    call(
+        (signer, state, "state", subject),
+        out,
+        err,
+        |s, state, subject, out| {
+            out.set(s.verify_for_test(state, subject, now)?.into());
+            Ok(())
+        },
+    )
 }
 
 /// Frees a signer. NULL is a no-op.

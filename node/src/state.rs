@@ -58,6 +58,17 @@ fn build(options: Option<Unknown<'_>>) -> Check<elements_auth::StateSigner> {
     Ok(signer)
 }
 
+/// Two required string arguments: what every call takes first.
+fn strings(
+    (a, a_name): (Unknown<'_>, &str),
+    (b, b_name): (Unknown<'_>, &str),
+) -> Check<(String, String)> {
+    Ok((
+        js::required(Some(a), a_name)?,
+        js::required(Some(b), b_name)?,
+    ))
+}
+
 /// What a verified state token says.
 #[napi(object)]
 pub struct StateClaims {
@@ -134,12 +145,9 @@ impl StateSigner {
         element: Unknown<'_>,
         subject: Unknown<'_>,
     ) -> napi::Result<String> {
-        let result = (|| -> Result<String, Failure> {
-            let element: String = js::required(Some(element), "element")?;
-            let subject: String = js::required(Some(subject), "subject")?;
-            Ok(self.inner.sign(&element, &subject)?)
-        })();
-        sync(&env, result)
+        let result = strings((element, "element"), (subject, "subject"))
+            .and_then(|(element, subject)| self.inner.sign(&element, &subject));
+        sync(&env, result.map_err(Failure::from))
     }
 
     /// Checks `state` for `subject` now and returns what it says; throws
@@ -151,12 +159,9 @@ impl StateSigner {
         state: Unknown<'_>,
         subject: Unknown<'_>,
     ) -> napi::Result<StateClaims> {
-        let result = (|| -> Result<StateClaims, Failure> {
-            let state: String = js::required(Some(state), "state")?;
-            let subject: String = js::required(Some(subject), "subject")?;
-            Ok(self.inner.verify(&state, &subject)?.into())
-        })();
-        sync(&env, result)
+        let result = strings((state, "state"), (subject, "subject"))
+            .and_then(|(state, subject)| self.inner.verify(&state, &subject));
+        sync(&env, result.map(StateClaims::from).map_err(Failure::from))
     }
 
     /// `parseCallback` with the state checked as `verify` checks it for
@@ -168,12 +173,9 @@ impl StateSigner {
         callback: Unknown<'_>,
         subject: Unknown<'_>,
     ) -> napi::Result<Grant> {
-        let result = (|| -> Result<Grant, Failure> {
-            let callback: String = js::required(Some(callback), "callback")?;
-            let subject: String = js::required(Some(subject), "subject")?;
-            Ok(self.inner.parse_callback(&callback, &subject)?.into())
-        })();
-        sync(&env, result)
+        let result = strings((callback, "callback"), (subject, "subject"))
+            .and_then(|(callback, subject)| self.inner.parse_callback(&callback, &subject));
+        sync(&env, result.map(Grant::from).map_err(Failure::from))
     }
 
     /// `sign` at a fixed time (seconds since the Unix epoch) with a fixed
@@ -191,16 +193,14 @@ impl StateSigner {
         issued_at: Unknown<'_>,
         nonce: Unknown<'_>,
     ) -> napi::Result<String> {
-        let result = (|| -> Result<String, Failure> {
-            let element: String = js::required(Some(element), "element")?;
-            let subject: String = js::required(Some(subject), "subject")?;
+        let result = (|| {
+            let (element, subject) = strings((element, "element"), (subject, "subject"))?;
             let Whole(issued_at) = js::required(Some(issued_at), "issuedAt")?;
             let nonce: Body = js::required(Some(nonce), "nonce")?;
-            Ok(self
-                .inner
-                .sign_for_test(&element, &subject, issued_at, &nonce.0)?)
+            self.inner
+                .sign_for_test(&element, &subject, issued_at, &nonce.0)
         })();
-        sync(&env, result)
+        sync(&env, result.map_err(Failure::from))
     }
 
     /// `verify` as if it were `now` (seconds since the Unix epoch), for test
@@ -216,12 +216,11 @@ impl StateSigner {
         subject: Unknown<'_>,
         now: Unknown<'_>,
     ) -> napi::Result<StateClaims> {
-        let result = (|| -> Result<StateClaims, Failure> {
-            let state: String = js::required(Some(state), "state")?;
-            let subject: String = js::required(Some(subject), "subject")?;
+        let result = (|| {
+            let (state, subject) = strings((state, "state"), (subject, "subject"))?;
             let Whole(now) = js::required(Some(now), "now")?;
-            Ok(self.inner.verify_for_test(&state, &subject, now)?.into())
+            self.inner.verify_for_test(&state, &subject, now)
         })();
-        sync(&env, result)
+        sync(&env, result.map(StateClaims::from).map_err(Failure::from))
     }
 }
