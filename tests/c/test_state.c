@@ -43,11 +43,7 @@ static void check_error(ea_result rc, ea_error *err, const json_value *want) {
 static int hex_nibble(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 static void vectors(void) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/state_tokens.json", g_vectors_dir);
-  char *text = read_file(path);
-  json_value *doc = text ? json_parse(text) : NULL;
-  free(text);
+  json_value *doc = load_vectors("state_tokens.json");
   const json_value *cases = json_get(doc, "cases");
   case_begin("vectors/state_tokens: the file has cases");
   CHECK(cases && cases->len >= 25);
