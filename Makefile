@@ -5,12 +5,12 @@
 PREFIX ?= /usr/local
 CARGO ?= cargo
 
-.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench install
+.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench test-cross test-web install
 
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
 
-test: deps lint test-rust demo test-c test-python test-node test-browser fuzz-short
+test: deps lint test-rust demo test-c test-python test-node test-cross test-browser test-web fuzz-short
 	@echo "all test suites passed"
 
 deps:
@@ -49,6 +49,14 @@ soak:
 # This SDK beside the well-known clients, one run, one server (not part of make test).
 bench:
 	scripts/bench.sh
+
+# State tokens signed in each language and verified in every other; the
+# example web apps, two replicas each, in a real browser.
+test-cross:
+	scripts/test-cross.sh
+
+test-web:
+	scripts/test-web.sh
 
 install:
 	scripts/install-capi.sh "$(PREFIX)"

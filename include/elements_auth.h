@@ -183,6 +183,20 @@ typedef struct ea_sandbox ea_sandbox;
  */
 typedef struct ea_sandbox_options ea_sandbox_options;
 
+/**
+ * What a verified state token says. Immutable: may be read from any thread.
+ */
+typedef struct ea_state_claims ea_state_claims;
+
+/**
+ * Signs and checks OAuth `state` tokens that carry their own proof, so that
+ * any replica of a web service (sharing the secret) can check the callback
+ * of a sign-in another replica started. Setting it up
+ * (`ea_state_signer_add_previous`) is not thread-safe; once set up, every
+ * other call may be made from any number of threads at once.
+ */
+typedef struct ea_state_signer ea_state_signer;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -518,6 +532,15 @@ bool ea_error_may_have_reached_server(const struct ea_error *err);
  * False for a NULL `err`.
  */
 bool ea_error_retryable(const struct ea_error *err);
+
+/**
+ * What was wrong with the state of an `EA_ERR_STATE_MISMATCH` error:
+ * `"missing"` or `"different"` (`ea_parse_callback`), or for a state
+ * signer `"malformed"`, `"unknown_key"` (removed after a rotation),
+ * `"bad_signature"`, `"other_subject"` (another user's sign-in) or
+ * `"expired"`; NULL for other kinds. Borrowed: valid until `ea_error_free(err)`.
+ */
+const char *ea_error_mismatch(const struct ea_error *err);
 
 /**
  * Frees an error. NULL is a no-op; call it once per error.
@@ -1062,6 +1085,131 @@ void ea_sandbox_stop(const struct ea_sandbox *sandbox);
  * Stops the sandbox if running and frees it. NULL is a no-op.
  */
 void ea_sandbox_free(struct ea_sandbox *sandbox);
+
+/**
+ * Creates a signer whose key `key_id` (1 to 32 of `A-Z a-z 0-9 _ -`) signs
+ * with the `secret_len` bytes at `secret` (at least 32: use 32 random
+ * bytes, shared by every replica; copied). `ttl_s` is the lifetime of a new
+ * token in seconds, 0 for the default (600). A short secret is
+ * `EA_ERR_INVALID_INPUT` with the field `secret`. Free it with
+ * `ea_state_signer_free`.
+ */
+enum ea_result ea_state_signer_new(const char *key_id,
+                                   const uint8_t *secret,
+                                   size_t secret_len,
+                                   uint32_t ttl_s,
+                                   struct ea_state_signer **out,
+                                   struct ea_error **err);
+
+/**
+ * Adds a key used before a rotation: it no longer signs but still verifies
+ * (secret copied, at least 32 bytes). Not thread-safe: add keys before
+ * sharing the signer.
+ */
+enum ea_result ea_state_signer_add_previous(struct ea_state_signer *signer,
+                                            const char *key_id,
+                                            const uint8_t *secret,
+                                            size_t secret_len,
+                                            struct ea_error **err);
+
+/**
+ * The id of the key that signs. Borrowed: valid until the signer is freed;
+ * NULL for NULL.
+ */
+const char *ea_state_signer_key_id(const struct ea_state_signer *signer);
+
+/**
+ * A new state token for a sign-in of `subject` (your user's id) to
+ * `element`: pass it to `ea_oauth_url_request_set_state`. Free `*out` with
+ * `ea_string_free`. Thread-safe.
+ */
+enum ea_result ea_state_signer_sign(const struct ea_state_signer *signer,
+                                    const char *element,
+                                    const char *subject,
+                                    char **out,
+                                    struct ea_error **err);
+
+/**
+ * Checks `state` for `subject` now. `EA_ERR_STATE_MISMATCH` when it does not
+ * verify, with `ea_error_mismatch` saying why (`"expired"`,
+ * `"other_subject"`, `"bad_signature"`, `"unknown_key"`, `"malformed"`).
+ * Free `*out` with `ea_state_claims_free`. Thread-safe.
+ */
+enum ea_result ea_state_signer_verify(const struct ea_state_signer *signer,
+                                      const char *state,
+                                      const char *subject,
+                                      struct ea_state_claims **out,
+                                      struct ea_error **err);
+
+/**
+ * `ea_parse_callback` with the state checked as `ea_state_signer_verify`
+ * checks it for `subject` (first, so that a forged callback cannot pose as
+ * a denial). Free the grant with `ea_grant_free`. Thread-safe.
+ */
+enum ea_result ea_state_signer_parse_callback(const struct ea_state_signer *signer,
+                                              const char *callback,
+                                              const char *subject,
+                                              struct ea_grant **out,
+                                              struct ea_error **err);
+
+/**
+ * `ea_state_signer_sign` at a fixed time (`issued_at`, seconds since the
+ * Unix epoch) with the fixed 16-byte `nonce`, for test vectors only: it
+ * refuses to make a token that would still be valid now. Free `*out` with
+ * `ea_string_free`.
+ */
+enum ea_result ea_state_signer_sign_for_test(const struct ea_state_signer *signer,
+                                             const char *element,
+                                             const char *subject,
+                                             uint64_t issued_at,
+                                             const uint8_t *nonce,
+                                             size_t nonce_len,
+                                             char **out,
+                                             struct ea_error **err);
+
+/**
+ * `ea_state_signer_verify` as if it were `now` (seconds since the Unix
+ * epoch), for test vectors only: it refuses a token still valid now.
+ * Free `*out` with `ea_state_claims_free`.
+ */
+enum ea_result ea_state_signer_verify_for_test(const struct ea_state_signer *signer,
+                                               const char *state,
+                                               const char *subject,
+                                               uint64_t now,
+                                               struct ea_state_claims **out,
+                                               struct ea_error **err);
+
+/**
+ * Frees a signer. NULL is a no-op.
+ */
+void ea_state_signer_free(struct ea_state_signer *signer);
+
+/**
+ * The element key the sign-in was started for. Borrowed: valid until
+ * `ea_state_claims_free`; NULL for NULL.
+ */
+const char *ea_state_claims_element(const struct ea_state_claims *claims);
+
+/**
+ * The id of the key that signed the token. Borrowed: valid until
+ * `ea_state_claims_free`; NULL for NULL.
+ */
+const char *ea_state_claims_key_id(const struct ea_state_claims *claims);
+
+/**
+ * When the token was issued, in seconds since the Unix epoch; 0 for NULL.
+ */
+uint64_t ea_state_claims_issued_at(const struct ea_state_claims *claims);
+
+/**
+ * When the token stops being valid, in seconds since the Unix epoch; 0 for NULL.
+ */
+uint64_t ea_state_claims_expires_at(const struct ea_state_claims *claims);
+
+/**
+ * Frees claims. NULL is a no-op.
+ */
+void ea_state_claims_free(struct ea_state_claims *claims);
 
 /**
  * Checks an event's `Elements-Webhook-Signature` header (`sha256=<base64>`

@@ -161,6 +161,54 @@ export declare class Sandbox {
 }
 
 /**
+ * Signs and checks OAuth `state` tokens that carry their own proof, so that
+ * any replica of a web service (sharing the secret) can check the callback
+ * of a sign-in another replica started, with nothing stored in between.
+ * Every failed check throws `STATE_MISMATCH` whose `mismatch` says what was
+ * wrong (`expired`, `other_subject`, `bad_signature`, `unknown_key`,
+ * `malformed`...). `util.inspect` shows the key ids and the TTL, never a secret.
+ */
+export declare class StateSigner {
+  /**
+   * Checks the options and builds the signer; throws `INVALID_INPUT`
+   * naming the bad option (a secret shorter than 32 bytes, say).
+   */
+  constructor(options?: StateSignerOptions)
+  /** The id of the key that signs. */
+  get keyId(): string
+  /** The ids of the keys that only verify (used before a rotation). */
+  get previousKeyIds(): Array<string>
+  /** The lifetime of a new token, in seconds. */
+  get ttlSeconds(): number
+  /**
+   * A new state token for a sign-in of `subject` (your user's id) to
+   * `element`: pass it as `state` to `client.oauthUrl`.
+   */
+  sign(element: string, subject: string): string
+  /**
+   * Checks `state` for `subject` now and returns what it says; throws
+   * `STATE_MISMATCH` (see `mismatch`) when it does not verify.
+   */
+  verify(state: string, subject: string): StateClaims
+  /**
+   * `parseCallback` with the state checked as `verify` checks it for
+   * `subject` (first, so that a forged callback cannot pose as a denial).
+   */
+  parseCallback(callback: string, subject: string): Grant
+  /**
+   * `sign` at a fixed time (seconds since the Unix epoch) with a fixed
+   * 16-byte nonce, for test vectors only: it refuses to make a token that
+   * would still be valid now.
+   */
+  signForTest(element: string, subject: string, issuedAt: number, nonce: Buffer): string
+  /**
+   * `verify` as if it were `now` (seconds since the Unix epoch), for test
+   * vectors only: it refuses a token that is still valid now.
+   */
+  verifyForTest(state: string, subject: string, now: number): StateClaims
+}
+
+/**
  * Options of `new Client(...)` and `sandbox.client(...)`; all optional.
  * Each maps onto the core's `ClientOptions` field of the same name
  * (durations in milliseconds).
@@ -401,6 +449,30 @@ export declare const SIGNATURE_HEADER: string
  * (`sha256=<base64 HMAC-SHA256>`), to sign test events for your own endpoint.
  */
 export declare function signWebhook(signatureKey: string, body: string | Buffer): string
+
+/** What a verified state token says. */
+export interface StateClaims {
+  /** The element key the sign-in was started for, such as `concur`. */
+  element: string
+  /** The id of the key that signed the token (a previous key after a rotation). */
+  keyId: string
+  /** When the token was issued, in seconds since the Unix epoch. */
+  issuedAt: number
+  /** When the token stops being valid, in seconds since the Unix epoch. */
+  expiresAt: number
+}
+
+/** Options of `new StateSigner(...)`. */
+export interface StateSignerOptions {
+  /** The id of the key that signs: 1 to 32 of `A-Z a-z 0-9 _ -`. */
+  keyId: string
+  /** Its secret, at least 32 bytes (a string is taken as UTF-8), shared by every replica. */
+  secret: string | Buffer
+  /** Lifetime of a new token in whole seconds (default 600). */
+  ttlSeconds?: number
+  /** Keys used before a rotation: they no longer sign, but still verify. */
+  previous?: Array<{ keyId: string, secret: string | Buffer }>
+}
 
 /** What `sandbox.triggerEvent` takes. */
 export interface TriggerEvent {

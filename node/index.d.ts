@@ -8,6 +8,7 @@ export {
   Sandbox,
   Grant,
   Instance,
+  StateSigner,
   parseCallback,
   verifyWebhookSignature,
   signWebhook,
@@ -26,6 +27,8 @@ export type {
   NotificationEvent,
   Delivery,
   TriggerEvent,
+  StateSignerOptions,
+  StateClaims,
 } from './binding'
 
 /** This package's version (released together with the core: equal to `CORE_VERSION`). */
@@ -92,4 +95,19 @@ export declare class ElementsAuthError extends Error {
    * (its code is single-use) nor for input errors.
    */
   readonly retryable: boolean
+  /**
+   * What was wrong with the state, for `STATE_MISMATCH`: `missing` or
+   * `different` (`parseCallback`), or for a `StateSigner`: `malformed`,
+   * `unknown_key` (removed after a rotation), `bad_signature`,
+   * `other_subject` (another user's sign-in) or `expired`.
+   */
+  readonly mismatch:
+    | 'missing'
+    | 'different'
+    | 'malformed'
+    | 'unknown_key'
+    | 'bad_signature'
+    | 'other_subject'
+    | 'expired'
+    | null
 }

@@ -38,12 +38,14 @@ masked(native.Instance, (i) => ({
 masked(native.Grant, (g) => ({ code: MASK, state: g.state }))
 masked(native.Client, (c) => ({ baseUrl: c.baseUrl }))
 masked(native.Sandbox, (s) => ({ baseUrl: s.baseUrl, autoConsent: s.autoConsent }))
+masked(native.StateSigner, (s) => ({ keyId: s.keyId, previousKeyIds: s.previousKeyIds, ttlSeconds: s.ttlSeconds }))
 
 // One assignment per name, so that ESM `import { Client } from 'elements-auth'` sees them.
 exports.Client = native.Client
 exports.Sandbox = native.Sandbox
 exports.Grant = native.Grant
 exports.Instance = native.Instance
+exports.StateSigner = native.StateSigner
 exports.ElementsAuthError = ElementsAuthError
 exports.ErrorCode = ErrorCode
 exports.parseCallback = native.parseCallback

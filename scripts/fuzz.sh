@@ -13,7 +13,7 @@ seconds="${1:-10}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-  targets=(callback webhook_signature instance_json platform_error sandbox_http login_callback url_check event_notification)
+  targets=(callback webhook_signature instance_json platform_error sandbox_http login_callback url_check event_notification state_token)
 fi
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null 2>&1 || cargo +nightly install cargo-fuzz --version 0.13.2 --locked

@@ -62,7 +62,8 @@ console.log('ESM named imports ok:', Object.keys(cjs).length, 'exports')
 "
 
 echo "== example (examples/node/concur-flow.mjs)"
-cp "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" "$root/examples/node/tsconfig.json" .
+cp "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" "$root/examples/node/state-signer.ts" \
+  "$root/examples/node/tsconfig.json" .
 out="$(node concur-flow.mjs)"
 echo "$out" | sed -E 's/^(token: ).*/\1<printed, hidden here>/'
 echo "$out" | grep -Eq '^token: [A-Za-z0-9+/=_-]{20,}$' || { echo "test-node: the example printed no token" >&2; exit 1; }
@@ -75,7 +76,7 @@ echo "$events_out" | grep -qx 'received:  event 1 of instance 1: files id:report
 echo "$events_out" | grep -qx 'replay:    answered 200, handled again: false'
 echo "$events_out" | grep -qx 'forged:    answered 401'
 
-echo "== tsc --strict --noEmit (examples/node/concur-flow.ts)"
+echo "== tsc --strict --noEmit (examples/node/concur-flow.ts, examples/node/state-signer.ts)"
 npx --no-install tsc --strict --noEmit -p tsconfig.json
 node -e "require('typescript')" # the checker that ran is the pinned one
 echo "test-node: all passed"

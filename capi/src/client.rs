@@ -61,6 +61,15 @@ pub struct ea_grant {
     state: CString,
 }
 
+impl From<ea_core::Grant> for ea_grant {
+    fn from(g: Grant) -> ea_grant {
+        ea_grant {
+            code: cstring(g.code.expose()),
+            state: cstring(&g.state),
+        }
+    }
+}
+
 /// Creates options with nothing set: the defaults apply (production, 30 s
 /// timeout, 2 retries). Free them with `ea_client_options_free`.
 #[no_mangle]

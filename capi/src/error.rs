@@ -232,6 +232,16 @@ pub extern "C" fn ea_error_retryable(err: *const ea_error) -> bool {
     flag(err, "retryable")
 }
 
+/// What was wrong with the state of an `EA_ERR_STATE_MISMATCH` error:
+/// `"missing"` or `"different"` (`ea_parse_callback`), or for a state
+/// signer `"malformed"`, `"unknown_key"` (removed after a rotation),
+/// `"bad_signature"`, `"other_subject"` (another user's sign-in) or
+/// `"expired"`; NULL for other kinds. Borrowed: valid until `ea_error_free(err)`.
+#[no_mangle]
+pub extern "C" fn ea_error_mismatch(err: *const ea_error) -> *const c_char {
+    text(err, "mismatch")
+}
+
 /// Frees an error. NULL is a no-op; call it once per error.
 #[no_mangle]
 pub extern "C" fn ea_error_free(err: *mut ea_error) {

@@ -28,6 +28,7 @@ mod events;
 mod ffi;
 mod instance;
 mod sandbox;
+mod state;
 mod webhook;
 
 pub use client::*;
@@ -35,6 +36,7 @@ pub use error::*;
 pub use events::*;
 pub use instance::*;
 pub use sandbox::*;
+pub use state::*;
 pub use webhook::*;
 
 use ea_core::ErrorKind;

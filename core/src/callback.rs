@@ -2,7 +2,7 @@
 
 use crate::secret::{constant_time_eq, Secret};
 use crate::text::printable;
-use crate::{Error, Result};
+use crate::{Error, Mismatch, Result};
 use std::fmt;
 
 /// The answer of step 2: the authorization code, with the state it came with.
@@ -117,10 +117,12 @@ impl CallbackQuery {
         // The state comes first, for errors too (RFC 6749 4.1.2.1): a forged
         // callback must not pass for the vendor's answer, whatever it claims.
         let state = self.state.ok_or_else(|| Error::StateMismatch {
+            mismatch: Mismatch::Missing,
             message: "the callback carries no state".into(),
         })?;
         if !constant_time_eq(state.as_bytes(), expected_state.as_bytes()) {
             return Err(Error::StateMismatch {
+                mismatch: Mismatch::Different,
                 message:
                     "the callback's state differs from the one sent; the request may be forged"
                         .into(),

@@ -79,6 +79,54 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// What was wrong with a callback's `state` ([`Error::StateMismatch`]):
+/// a stable value every language reads as the error's `mismatch` detail,
+/// so that a web service can tell an expired sign-in from a forged one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Mismatch {
+    /// The callback carries no state.
+    Missing,
+    /// The state differs from the expected one ([`crate::parse_callback`]).
+    Different,
+    /// The state is not a signed state token at all.
+    Malformed,
+    /// The token names a key the signer does not know (removed after a rotation, or never added).
+    UnknownKey,
+    /// The token's MAC does not match: it was altered or forged.
+    BadSignature,
+    /// The token was issued for another subject (end user).
+    OtherSubject,
+    /// The token's lifetime is over.
+    Expired,
+}
+
+impl Mismatch {
+    /// Every value, in a fixed order.
+    pub const ALL: [Mismatch; 7] = [
+        Mismatch::Missing,
+        Mismatch::Different,
+        Mismatch::Malformed,
+        Mismatch::UnknownKey,
+        Mismatch::BadSignature,
+        Mismatch::OtherSubject,
+        Mismatch::Expired,
+    ];
+
+    /// The snake_case name used by every language (`"expired"`, `"other_subject"`...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mismatch::Missing => "missing",
+            Mismatch::Different => "different",
+            Mismatch::Malformed => "malformed",
+            Mismatch::UnknownKey => "unknown_key",
+            Mismatch::BadSignature => "bad_signature",
+            Mismatch::OtherSubject => "other_subject",
+            Mismatch::Expired => "expired",
+        }
+    }
+}
+
 /// HTTP statuses after which the same idempotent request may succeed: the
 /// ones the client retries, and the ones [`Error::is_retryable`] reports.
 pub const RETRYABLE_STATUSES: [u16; 4] = [429, 502, 503, 504];
@@ -148,9 +196,12 @@ pub enum Error {
         /// The OAuth `error_uri`, if any.
         uri: Option<String>,
     },
-    /// The callback's `state` was missing or differed from the expected one.
+    /// The callback's `state` was missing or differed from the expected one,
+    /// or a signed state did not verify ([`crate::StateSigner`]).
     StateMismatch {
-        /// Which of the two it was.
+        /// What was wrong, as a stable value.
+        mismatch: Mismatch,
+        /// What was wrong, in words (never with a secret).
         message: String,
     },
     /// The callback carried neither a code nor an error, or could not be parsed.
@@ -235,7 +286,7 @@ impl Error {
             | Error::Transport { message, .. }
             | Error::Timeout { message, .. }
             | Error::Decode { message, .. }
-            | Error::StateMismatch { message }
+            | Error::StateMismatch { message, .. }
             | Error::InvalidCallback { message }
             | Error::InvalidSignature { message } => message,
         }
@@ -264,6 +315,14 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What was wrong with the state, for [`Error::StateMismatch`].
+    pub fn mismatch(&self) -> Option<Mismatch> {
+        match self {
+            Error::StateMismatch { mismatch, .. } => Some(*mismatch),
             _ => None,
         }
     }
@@ -349,6 +408,7 @@ impl Error {
             operation: self.operation(),
             may_have_reached_server: self.may_have_reached_server(),
             retryable: self.is_retryable(),
+            mismatch: self.mismatch(),
         }
     }
 
@@ -391,7 +451,7 @@ impl Error {
                 Some(d) => format!("authorization denied at the vendor: {error} ({d})"),
                 None => format!("authorization denied at the vendor: {error}"),
             },
-            Error::StateMismatch { message } => format!("state mismatch: {message}"),
+            Error::StateMismatch { message, .. } => format!("state mismatch: {message}"),
             Error::InvalidCallback { message } => format!("invalid callback: {message}"),
             Error::InvalidSignature { message } => format!("invalid webhook signature: {message}"),
         };
@@ -533,6 +593,8 @@ pub struct ErrorDetails<'a> {
     pub may_have_reached_server: bool,
     /// Repeating the call is safe and may succeed (see [`Error::is_retryable`]).
     pub retryable: bool,
+    /// What was wrong with the state of a `state_mismatch` error.
+    pub mismatch: Option<Mismatch>,
 }
 
 /// One detail's value, as [`ErrorDetails::fields`] hands it out.
@@ -550,7 +612,7 @@ pub enum DetailValue<'a> {
 
 impl<'a> ErrorDetails<'a> {
     /// The details' names in snake_case, in the order of [`ErrorDetails::fields`].
-    pub const FIELD_NAMES: [&'static str; 12] = [
+    pub const FIELD_NAMES: [&'static str; 13] = [
         "kind",
         "message",
         "status",
@@ -563,10 +625,11 @@ impl<'a> ErrorDetails<'a> {
         "operation",
         "may_have_reached_server",
         "retryable",
+        "mismatch",
     ];
 
     /// Every detail with its name, in the order of [`ErrorDetails::FIELD_NAMES`].
-    pub fn fields(&self) -> [(&'static str, DetailValue<'a>); 12] {
+    pub fn fields(&self) -> [(&'static str, DetailValue<'a>); 13] {
         let text = |v: Option<&'a str>| v.map_or(DetailValue::Null, DetailValue::Text);
         let values = [
             DetailValue::Text(self.kind.as_str()),
@@ -581,6 +644,7 @@ impl<'a> ErrorDetails<'a> {
             text(self.operation.map(Operation::name)),
             DetailValue::Bool(self.may_have_reached_server),
             DetailValue::Bool(self.retryable),
+            text(self.mismatch.map(Mismatch::as_str)),
         ];
         let mut i = 0;
         values.map(|v| {

@@ -42,6 +42,7 @@ mod oauth;
 mod operation;
 mod options;
 mod secret;
+mod state;
 mod text;
 mod transport;
 mod validate;
@@ -51,7 +52,7 @@ mod wire;
 pub use callback::{parse_callback, CallbackQuery, Grant};
 pub use client::Client;
 pub use error::{
-    DetailValue, Error, ErrorDetails, ErrorKind, Result, RustVocabulary, Vocabulary,
+    DetailValue, Error, ErrorDetails, ErrorKind, Mismatch, Result, RustVocabulary, Vocabulary,
     RETRYABLE_STATUSES,
 };
 pub use instance::{CreateInstanceRequest, EventVendorType, Events, Instance};
@@ -64,6 +65,9 @@ pub use options::{
     MAX_RETRY_DELAY, MAX_TIMEOUT,
 };
 pub use secret::Secret;
+pub use state::{
+    StateClaims, StateSigner, DEFAULT_STATE_TTL, MAX_STATE_TTL, MIN_STATE_SECRET_LEN, MIN_STATE_TTL,
+};
 pub use text::{encode_component, printable, scrub, scrub_json, scrub_printable, scrub_with, MASK};
 pub use validate::is_loopback_host;
 pub use webhook::{sign_webhook, verify_webhook_signature, SignatureKeys, SIGNATURE_HEADER};

@@ -171,6 +171,7 @@ fn request_and_result_fields_match_the_manifest() {
         ("events", "instance.rs", "Events"),
         ("instance", "instance.rs", "Instance"),
         ("grant", "callback.rs", "Grant"),
+        ("state_claims", "state.rs", "StateClaims"),
     ] {
         same(
             group,
@@ -193,6 +194,7 @@ fn free_functions_and_constants_match_the_manifest() {
         "text.rs",
         "validate.rs",
         "options.rs",
+        "state.rs",
     ] {
         defined.extend(free_items(&src("core", file)));
     }
@@ -295,6 +297,16 @@ fn sandbox_matches_the_manifest() {
         "sandbox",
         &rust_names(&m, "sandbox"),
         &impl_methods(&lib, "Sandbox"),
+    );
+}
+
+#[test]
+fn state_signer_matches_the_manifest() {
+    let m = manifest();
+    same(
+        "state_signer",
+        &rust_names(&m, "state_signer"),
+        &impl_methods(&src("core", "state.rs"), "StateSigner"),
     );
 }
 

@@ -175,6 +175,7 @@ test('every key of every TypeScript interface is read under its own name', (t) =
     OAuthUrlRequest: [(k) => client.oauthUrlSync({ ...oauth, [k]: bad }), ''],
     CreateInstanceRequest: [(k) => client.createInstanceSync({ ...create, [k]: bad }), ''],
     Events: [(k) => client.createInstanceSync({ ...create, events: { ...events, [k]: bad } }), 'events.'],
+    StateSignerOptions: [(k) => new ea.StateSigner({ keyId: 'k1', secret: 'surface-test-secret-0123456789abcdef', [k]: bad }), ''],
   }
   for (const [name, [call, prefix]] of Object.entries(cases)) {
     for (const key of interfaceKeys(name)) {
@@ -211,4 +212,13 @@ test('events: every key of TriggerEvent is read under its own name', (t) => {
     assert.equal(err.field, key)
   }
   assert.deepEqual(sandbox.deliveries(), [])
+})
+
+test('StateSigner: the class, the keys of StateSignerOptions, getters and methods; StateClaims keys', () => {
+  const { getters, methods } = withoutViews(members(ea.StateSigner.prototype), true)
+  same('state_signer', names('state_signer'), ['StateSigner', ...interfaceKeys('StateSignerOptions'), ...getters, ...methods])
+  same('StateSigner statics', [], statics(ea.StateSigner))
+  same('state_claims (interface StateClaims)', names('state_claims'), interfaceKeys('StateClaims'))
+  const signer = new ea.StateSigner({ keyId: 'k1', secret: 'surface-test-secret-0123456789abcdef' })
+  same('state_claims (a real answer)', names('state_claims'), Object.keys(signer.verify(signer.sign('concur', 'u'), 'u')))
 })

@@ -79,6 +79,10 @@ pub(crate) fn camel(name: &str) -> String {
 /// duration options of the core's schema with the `Ms` of their Node option
 /// (`timeout` -> `timeoutMs`). Names already in Node spelling stay as they are.
 pub(crate) fn node_field(field: &str) -> String {
+    // StateSigner's lifetime is the `ttlSeconds` option in Node.
+    if field == "ttl" {
+        return "ttlSeconds".to_owned();
+    }
     match elements_auth::option_spec(field) {
         Some(spec) if spec.kind == OptionKind::Duration => format!("{}Ms", camel(field)),
         _ => camel(field),

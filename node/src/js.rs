@@ -124,6 +124,17 @@ impl FromJs for Bytes {
     }
 }
 
+/// A whole number of seconds (a Unix time), given as a JS number.
+pub(crate) struct Whole(pub u64);
+
+impl FromJs for Whole {
+    fn from_js(value: Unknown<'_>, field: &str) -> Check<Self> {
+        // 2^53: the largest whole number a JS number holds exactly.
+        let max = 9_007_199_254_740_992.0;
+        whole(value, field, max, "a whole number >= 0").map(|n| Whole(n as u64))
+    }
+}
+
 /// An instance id: a whole JS number (the core refuses ids below 1).
 pub(crate) struct Id(pub i64);
 

@@ -14,6 +14,7 @@ mod error;
 mod events;
 mod js;
 mod sandbox;
+mod state;
 mod task;
 mod types;
 
@@ -28,6 +29,7 @@ pub use events::{
     parse_event_notification, Delivery, EventNotification, NotificationEvent, TriggerEvent,
 };
 pub use sandbox::Sandbox;
+pub use state::StateSigner;
 pub use types::{Grant, Instance};
 
 /// Makes `errorClass` the class of every error this addon throws or rejects

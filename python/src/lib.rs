@@ -13,6 +13,7 @@ mod errors;
 mod events;
 mod json;
 mod sandbox;
+mod state;
 mod types;
 
 /// The native half of `elements_auth`; import from `elements_auth` instead.
@@ -47,5 +48,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<events::NotificationEvent>()?;
     m.add_class::<events::Delivery>()?;
     m.add_function(wrap_pyfunction!(events::parse_event_notification, m)?)?;
+    // Signed state for web services (issue 12).
+    m.add_class::<state::StateSigner>()?;
+    m.add_class::<state::StateClaims>()?;
     Ok(())
 }

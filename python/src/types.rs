@@ -100,6 +100,15 @@ impl Grant {
     }
 }
 
+impl From<elements_auth::Grant> for Grant {
+    fn from(g: elements_auth::Grant) -> Self {
+        Grant {
+            code: g.code,
+            state: g.state,
+        }
+    }
+}
+
 /// Event configuration of an instance: where the platform sends events and
 /// how it finds them (``"polling"`` or ``"webhook"``).
 ///

@@ -27,6 +27,8 @@ from elements_auth import (
     NotificationEvent,
     OAuthUrl,
     Sandbox,
+    StateClaims,
+    StateSigner,
     parse_callback,
     verify_webhook_signature,
 )
@@ -113,6 +115,8 @@ CHECKED = {
     "event_notification",
     "notification_event",
     "delivery",
+    "state_signer",
+    "state_claims",
 }
 
 
@@ -203,7 +207,12 @@ def test_events() -> None:
 
 @pytest.mark.parametrize(
     ("group", "cls", "constructible"),
-    [("oauth_url", OAuthUrl, True), ("grant", Grant, True), ("instance", Instance, False)],
+    [
+        ("oauth_url", OAuthUrl, True),
+        ("grant", Grant, True),
+        ("instance", Instance, False),
+        ("state_claims", StateClaims, True),
+    ],
 )
 def test_result_classes(group: str, cls: type, constructible: bool) -> None:
     same(group, names(group), public(cls))
@@ -269,3 +278,9 @@ def test_event_classes(group: str, cls: type) -> None:
 
 def test_trigger_event_arguments() -> None:
     same("trigger_event", names("trigger_event"), parameters(Sandbox.trigger_event))
+
+
+def test_state_signer() -> None:
+    # The class, its constructor's arguments, its attributes and its methods.
+    real = {StateSigner.__name__} | set(parameters(StateSigner)) | public(StateSigner)
+    same("state_signer", names("state_signer"), real)

@@ -64,4 +64,5 @@ void test_threads(void);
 void test_sandbox(void);
 void test_hardening(void);
 void test_events(void);
+void test_state(void);
 #endif

@@ -23,6 +23,9 @@ void json_free(json_value *v);
 const json_value *json_get(const json_value *obj, const char *key);
 /* The string of member `key`, or NULL when absent or not a string. */
 const char *json_str(const json_value *obj, const char *key);
+/* tests/vectors/<name> parsed (a failed case when it is not readable JSON), or NULL.
+ * Free with json_free. Defined in test_vectors.c. */
+json_value *load_vectors(const char *name);
 /* A whole file, NUL-terminated (malloc'd), or NULL. */
 char *read_file(const char *path);
 #endif

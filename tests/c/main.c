@@ -143,6 +143,7 @@ int main(int argc, char **argv) {
   test_flow();
   test_errors();
   test_sandbox();
+  test_state();
   test_nulls();
   test_threads();
   test_hardening();

@@ -3,7 +3,7 @@
 #include "json.h"
 #include <stdlib.h>
 
-static json_value *load(const char *name) {
+json_value *load_vectors(const char *name) {
   char path[1024];
   snprintf(path, sizeof path, "%s/%s", g_vectors_dir, name);
   char *text = read_file(path);
@@ -36,7 +36,7 @@ static void check_opt(const char *got, const json_value *want, const char *what)
 }
 
 static void callbacks(void) {
-  json_value *doc = load("callbacks.json");
+  json_value *doc = load_vectors("callbacks.json");
   const json_value *cases = json_get(doc, "cases");
   for (size_t i = 0; cases && i < cases->len; i++) {
     const json_value *c = &cases->items[i];
@@ -70,7 +70,7 @@ static void callbacks(void) {
 }
 
 static void webhook_signatures(void) {
-  json_value *doc = load("webhook_signatures.json");
+  json_value *doc = load_vectors("webhook_signatures.json");
   const json_value *cases = json_get(doc, "cases");
   for (size_t i = 0; cases && i < cases->len; i++) {
     const json_value *c = &cases->items[i];
@@ -95,7 +95,7 @@ static void webhook_signatures(void) {
 }
 
 static void query_encoding(void) {
-  json_value *doc = load("query_encoding.json");
+  json_value *doc = load_vectors("query_encoding.json");
   const json_value *cases = json_get(doc, "cases");
   ea_sandbox *sb = NULL;
   ea_error *err = NULL;

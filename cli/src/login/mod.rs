@@ -176,6 +176,7 @@ fn wait_loop<T>(
             // the wait: anyone on this machine (or a page that learns the
             // port) can send a request here.
             let e = checked.err().unwrap_or_else(|| Error::StateMismatch {
+                mismatch: elements_auth::Mismatch::Missing,
                 message: "the callback carries no state".into(),
             });
             respond(failure_page(&e, query.as_ref().ok()));

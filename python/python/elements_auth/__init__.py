@@ -18,6 +18,10 @@ so all of this runs offline in tests; ``Sandbox.trigger_event`` delivers
 signed event notifications to your endpoint, which checks them with
 ``verify_webhook_signature`` and reads them with ``parse_event_notification``.
 Every error is an ``ElementsAuthError``.
+
+Web services sign the state with ``StateSigner`` so that any replica can
+check the callback, and asyncio code uses ``AsyncClient`` (loaded, with
+asyncio, only when first used).
 """
 
 from elements_auth._errors import (
@@ -45,6 +49,8 @@ from elements_auth._native import (
     NotificationEvent,
     OAuthUrl,
     Sandbox,
+    StateClaims,
+    StateSigner,
     __version__,
     parse_callback,
     parse_event_notification,
@@ -56,6 +62,7 @@ __all__ = [
     "ERROR_KINDS",
     "SIGNATURE_HEADER",
     "ApiError",
+    "AsyncClient",
     "AuthorizationDeniedError",
     "Client",
     "DecodeError",
@@ -73,7 +80,9 @@ __all__ = [
     "RequestTimeoutError",
     "Sandbox",
     "SandboxError",
+    "StateClaims",
     "StateMismatchError",
+    "StateSigner",
     "TransportError",
     "__version__",
     "parse_callback",
@@ -81,3 +90,23 @@ __all__ = [
     "sign_webhook",
     "verify_webhook_signature",
 ]
+
+# AsyncClient (and asyncio with it) is imported on first use, so that
+# `import elements_auth` stays fast for code that never uses it (PEP 562).
+# Type checkers see a plain import; the lazy hook is for the runtime only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from elements_auth._async import AsyncClient
+else:
+
+    def __getattr__(name):
+        if name == "AsyncClient":
+            from elements_auth._async import AsyncClient
+
+            globals()["AsyncClient"] = AsyncClient
+            return AsyncClient
+        raise AttributeError(f"module 'elements_auth' has no attribute {name!r}")
+
+    def __dir__():
+        # TYPE_CHECKING is only the switch above, not part of the API.
+        return sorted((set(globals()) - {"TYPE_CHECKING"}) | {"AsyncClient"})

@@ -10,13 +10,13 @@ api secrets, codes, element tokens, signature keys).
 
 from __future__ import annotations
 
-# Names for annotations only: `typing` is not imported at run time, which
-# keeps `import elements_auth` fast (the annotations stay strings).
+from elements_auth._native import ERROR_FIELDS
+
+# The annotations are strings (postponed evaluation): typing is for type
+# checkers only, and importing it would double `import elements_auth`'s time.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, ClassVar, Optional
-
-from elements_auth._native import ERROR_FIELDS
 
 __all__ = [
     "ElementsAuthError",
@@ -73,6 +73,10 @@ class ElementsAuthError(Exception):
     retryable: bool
     """True when repeating the same call is safe and may succeed; never for a
     ``create_instance`` that may have reached the platform (its code is single-use)."""
+    mismatch: Optional[str]
+    """What was wrong with the state of a ``state_mismatch`` error: ``"missing"``,
+    ``"different"``, ``"malformed"``, ``"unknown_key"``, ``"bad_signature"``,
+    ``"other_subject"`` or ``"expired"``."""
 
     _shown: ClassVar[tuple[str, ...]] = ("message",)
     """The attributes ``repr`` shows, in order."""
@@ -162,9 +166,12 @@ class AuthorizationDeniedError(ElementsAuthError):
 
 
 class StateMismatchError(ElementsAuthError):
-    """The callback's ``state`` is missing or differs from the one sent: possibly forged."""
+    """The callback's ``state`` is missing or differs from the one sent (possibly
+    forged), or a signed state did not verify; ``mismatch`` says which."""
 
     kind = "state_mismatch"
+    mismatch: str
+    _shown = ("mismatch", "message")
 
 
 class InvalidCallbackError(ElementsAuthError):

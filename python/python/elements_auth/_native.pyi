@@ -18,6 +18,8 @@ __all__ = [
     "Events",
     "Instance",
     "Sandbox",
+    "StateSigner",
+    "StateClaims",
     "parse_callback",
     "verify_webhook_signature",
     "sign_webhook",
@@ -313,6 +315,60 @@ class Sandbox:
         exc_value: Optional[BaseException],
         traceback: Optional[TracebackType],
     ) -> bool: ...
+
+@final
+class StateClaims:
+    """What a verified state token says (``StateSigner.verify``)."""
+
+    @property
+    def element(self) -> str:
+        """The element key the sign-in was started for, such as ``"concur"``."""
+    @property
+    def key_id(self) -> str:
+        """The id of the key that signed the token (a previous key after a rotation)."""
+    @property
+    def issued_at(self) -> int:
+        """When the token was issued, in seconds since the Unix epoch."""
+    @property
+    def expires_at(self) -> int:
+        """When the token stops being valid, in seconds since the Unix epoch."""
+    def __new__(cls, element: str, key_id: str, issued_at: int, expires_at: int) -> StateClaims:
+        """Claims as ``StateSigner.verify`` returns them (for tests of your own code)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class StateSigner:
+    """Signs and checks OAuth ``state`` tokens that carry their own proof (any replica can check them)."""
+
+    def __new__(
+        cls,
+        key_id: str,
+        secret: Union[bytes, str],
+        *,
+        ttl: float = 600.0,
+        previous: Optional[Mapping[str, Union[bytes, str]]] = None,
+    ) -> StateSigner:
+        """A signer whose key ``key_id`` signs with ``secret`` (at least 32 bytes); ``previous`` keys still verify."""
+    @property
+    def key_id(self) -> str:
+        """The id of the key that signs."""
+    @property
+    def previous_key_ids(self) -> list[str]:
+        """The ids of the keys that only verify (used before a rotation)."""
+    @property
+    def ttl(self) -> float:
+        """The lifetime of a new token, in seconds."""
+    def sign(self, element: str, subject: str) -> str:
+        """A new state token for a sign-in of ``subject`` to ``element``."""
+    def verify(self, state: str, subject: str) -> StateClaims:
+        """Checks ``state`` for ``subject`` now; raises ``StateMismatchError`` (see ``mismatch``)."""
+    def parse_callback(self, callback: str, subject: str) -> Grant:
+        """``parse_callback`` with the state checked as ``verify`` checks it for ``subject``."""
+    def sign_for_test(self, element: str, subject: str, issued_at: int, nonce: bytes) -> str:
+        """``sign`` at a fixed time and nonce, for test vectors only (its tokens are already expired)."""
+    def verify_for_test(self, state: str, subject: str, now: int) -> StateClaims:
+        """``verify`` as if it were ``now``, for test vectors only (it refuses live tokens)."""
 
 def parse_callback(callback: str, expected_state: str) -> Grant:
     """Reads the vendor's redirect back to your callback URL (step 2)."""
