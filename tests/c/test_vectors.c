@@ -151,7 +151,7 @@ static void query_encoding(void) {
 /* --- events: key rotation and notification parsing --- */
 
 static void webhook_key_rotation(void) {
-  json_value *doc = load("webhook_key_rotation.json");
+  json_value *doc = load_vectors("webhook_key_rotation.json");
   const json_value *cases = json_get(doc, "cases");
   for (size_t i = 0; cases && i < cases->len; i++) {
     const json_value *c = &cases->items[i];
@@ -181,7 +181,7 @@ static void webhook_key_rotation(void) {
 }
 
 static void event_notifications(void) {
-  json_value *doc = load("event_notifications.json");
+  json_value *doc = load_vectors("event_notifications.json");
   const json_value *cases = json_get(doc, "cases");
   for (size_t i = 0; cases && i < cases->len; i++) {
     const json_value *c = &cases->items[i];
