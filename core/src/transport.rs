@@ -9,7 +9,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector,
+    TcpConnector, Transport as Io,
+};
 
 /// When and how often a failed call is tried again.
 #[derive(Debug, Clone, Copy)]
@@ -55,14 +58,14 @@ impl Transport {
             .host()
             .as_ref()
             .is_some_and(crate::validate::is_loopback_host);
-        let proxy =
-            match (&settings.proxy, loopback) {
-                (_, true) => None,
-                (Some(url), false) => Some(ureq::Proxy::new(url).map_err(|e| {
-                    Error::invalid("proxy", format!("not a usable proxy URL ({e})"))
-                })?),
-                (None, false) => ureq::Proxy::try_from_env(),
-            };
+        let proxy = match (&settings.proxy, loopback) {
+            (_, true) => None,
+            (Some(url), false) => Some(connect_proxy(url)?),
+            // A SOCKS proxy from the environment is not ours to refuse
+            // (other tools may use it); it is not used, as with a proxy
+            // setting this client cannot follow.
+            (None, false) => ureq::Proxy::try_from_env().filter(|p| !is_socks(p)),
+        };
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(path) = &settings.ca_file {
             tls = tls.root_certs(load_ca_file(path)?);
@@ -81,7 +84,7 @@ impl Transport {
             cache: Mutex::new(None),
         };
         Ok(Transport {
-            agent: ureq::Agent::with_parts(config, DefaultConnector::default(), resolver),
+            agent: ureq::Agent::with_parts(config, connector(), resolver),
             base: settings.base.as_str().trim_end_matches('/').to_owned(),
             timeout: settings.timeout,
             retry: RetryPolicy {
@@ -374,6 +377,121 @@ fn load_ca_file(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
 /// How long a name's addresses are reused before it is looked up again.
 const DNS_CACHE_TTL: Duration = Duration::from_secs(30);
 
+/// The proxy option as a CONNECT proxy (`http://` or `https://`): a SOCKS
+/// proxy is refused, since requests would otherwise go around it.
+fn connect_proxy(url: &str) -> Result<ureq::Proxy> {
+    let proxy = ureq::Proxy::new(url)
+        .map_err(|e| Error::invalid("proxy", format!("not a usable proxy URL ({e})")))?;
+    if is_socks(&proxy) {
+        return Err(Error::invalid(
+            "proxy",
+            "must be an http:// or https:// (CONNECT) proxy; SOCKS proxies are not supported",
+        ));
+    }
+    Ok(proxy)
+}
+
+fn is_socks(proxy: &ureq::Proxy) -> bool {
+    !matches!(
+        proxy.protocol(),
+        ureq::ProxyProtocol::Http | ureq::ProxyProtocol::Https
+    )
+}
+
+/// ureq's own chain (a CONNECT proxy, TCP, rustls) with [`SteadyTimeouts`]
+/// between TCP and TLS.
+fn connector() -> impl Connector<Out = impl Io> {
+    ().chain(ConnectProxyConnector::default())
+        .chain(TcpConnector::default())
+        .chain(SteadyTimeouts)
+        .chain(RustlsConnector::default())
+}
+
+/// Keeps the socket's time limits steady. ureq changes a socket's timeout
+/// (a system call) whenever the limit it is given differs from the last
+/// one, and under a deadline that is every read and write of every call.
+/// Given a limit a little above what is left, kept while it is at most 1/32
+/// above, the TCP transport sees the same limit call after call; a deadline
+/// is then overshot by 1/32 of what was left at most, never cut short.
+#[derive(Debug)]
+struct SteadyTimeouts;
+
+impl<In: Io> Connector<In> for SteadyTimeouts {
+    type Out = Steady<In>;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> std::result::Result<Option<Steady<In>>, ureq::Error> {
+        Ok(chained.map(|inner| Steady {
+            inner,
+            read: None,
+            write: None,
+        }))
+    }
+}
+
+/// A transport whose read and write limits are kept by [`steady`].
+#[derive(Debug)]
+struct Steady<T> {
+    inner: T,
+    read: Option<Duration>,
+    write: Option<Duration>,
+}
+
+impl<T: Io> Io for Steady<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        let timeout = steady(&mut self.write, timeout);
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    fn maybe_await_input(
+        &mut self,
+        timeout: NextTimeout,
+    ) -> std::result::Result<bool, ureq::Error> {
+        let timeout = steady(&mut self.read, timeout);
+        self.inner.maybe_await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        let timeout = steady(&mut self.read, timeout);
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
+}
+
+/// `timeout` with the limit last handed down (`last`) when that is at
+/// least what is left and at most 1/32 above it; otherwise with a new limit
+/// 1/64 above what is left, remembered in `last`.
+fn steady(last: &mut Option<Duration>, mut timeout: NextTimeout) -> NextTimeout {
+    if timeout.after.is_not_happening() || timeout.after.is_zero() {
+        return timeout;
+    }
+    let left = *timeout.after;
+    let limit = last
+        .filter(|l| *l >= left && *l - left <= left / 32)
+        .unwrap_or_else(|| left.saturating_add(left / 64));
+    *last = Some(limit);
+    timeout.after = limit.into();
+    timeout
+}
+
 /// Name resolution without a thread per request: IP literals and
 /// `localhost` are answered directly (`localhost` always as loopback, never
 /// through DNS), other names are looked up by the system resolver, bounded
@@ -448,6 +566,51 @@ mod tests {
     use super::*;
 
     const MS: Duration = Duration::from_millis(1);
+
+    fn limit(last: &mut Option<Duration>, left: Duration) -> Duration {
+        let t = NextTimeout {
+            after: left.into(),
+            ..NextTimeout::default()
+        };
+        *steady(last, t).after
+    }
+
+    #[test]
+    fn steady_limits_are_never_short_and_overshoot_by_a_32nd_at_most() {
+        for start in [1, 7, 300, 1_000, 30_000, 86_400_000].map(|ms| ms * MS) {
+            let mut last = None;
+            // A deadline nearing, in small and large steps.
+            let mut left = start;
+            while left > MS / 10 {
+                let l = limit(&mut last, left);
+                assert!(l >= left, "{left:?} became {l:?}");
+                assert!(l - left <= left / 32, "{left:?} became {l:?}");
+                left = left * 9 / 10 - MS / 100;
+            }
+        }
+        assert!(
+            limit(&mut None, Duration::ZERO).is_zero(),
+            "an expired limit stays expired"
+        );
+        assert!(steady(&mut None, NextTimeout::default())
+            .after
+            .is_not_happening());
+    }
+
+    #[test]
+    fn steady_limits_stay_the_same_from_call_to_call() {
+        // What is left of a 30 s limit at each read of many short calls, on
+        // one connection: the limit handed down never changes.
+        let mut last = None;
+        let first = limit(&mut last, 30_000 * MS - Duration::from_micros(7));
+        for used in [3, 20, 5, 500, 9, 50_000, 2].map(Duration::from_micros) {
+            assert_eq!(
+                limit(&mut last, 30_000 * MS - used),
+                first,
+                "after {used:?}"
+            );
+        }
+    }
 
     #[test]
     fn backoff_doubles_within_jitter_bounds_and_is_capped() {

@@ -357,3 +357,22 @@ fn instance_ids_and_limits_are_checked() {
     assert!(env.sandbox.requests().is_empty());
     assert_invalid(env.builder().response_limit(0).build(), "response_limit");
 }
+
+#[test]
+fn a_socks_proxy_is_refused_since_requests_would_go_around_it() {
+    for proxy in ["socks5://127.0.0.1:1080", "socks4://proxy.example:1080"] {
+        let built = Client::builder()
+            .base_url("https://api.example.com/elements/api-v2")
+            .user_secret("u")
+            .organization_secret("o")
+            .proxy(proxy)
+            .build();
+        assert_invalid(built, "proxy");
+    }
+    // A CONNECT proxy is taken.
+    Client::builder()
+        .base_url("https://api.example.com/elements/api-v2")
+        .proxy("http://proxy.example:3128")
+        .build()
+        .expect("an http:// proxy");
+}
