@@ -839,7 +839,6 @@ module.exports.Client = nativeBinding.Client
 module.exports.Grant = nativeBinding.Grant
 module.exports.Instance = nativeBinding.Instance
 module.exports.Sandbox = nativeBinding.Sandbox
-module.exports.CORE_VERSION = nativeBinding.CORE_VERSION
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseCallback = nativeBinding.parseCallback
 module.exports.registerErrorClass = nativeBinding.registerErrorClass

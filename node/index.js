@@ -51,4 +51,3 @@ exports.verifyWebhookSignature = native.verifyWebhookSignature
 exports.signWebhook = native.signWebhook
 exports.SIGNATURE_HEADER = native.SIGNATURE_HEADER
 exports.version = native.VERSION
-exports.CORE_VERSION = native.CORE_VERSION
