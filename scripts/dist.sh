@@ -67,7 +67,12 @@ fi
 # No --compatibility: maturin audits the extension's glibc symbols and tags the wheel
 # with the oldest manylinux policy it meets; --auditwheel check fails the build
 # instead of shipping a wheel that needs libraries it would have to bundle.
-(cd python && "$tools/bin/maturin" build --release --auditwheel check --out "$out")
+# The interpreter pyo3 is configured with: scripts/test-python.sh's venv when there is
+# one, since pyo3 rebuilds whenever PYO3_PYTHON changes and the wheel can then reuse
+# that build. (The wheel is abi3 whatever the interpreter.)
+interpreter="${ELEMENTS_PYTHON_VENV:-$root/target/python-venv}/bin/python3"
+[ -x "$interpreter" ] || interpreter="$tools/bin/python3"
+(cd python && "$tools/bin/maturin" build --release --auditwheel check --interpreter "$interpreter" --out "$out")
 (cd python && "$tools/bin/maturin" sdist --out "$out")
 shopt -s nullglob
 wheels=("$out"/elements_auth-"$version"-cp39-abi3-manylinux_*_x86_64.whl)

@@ -104,6 +104,13 @@ listing_clean() {
   bad="$(grep -E '(^|/)(tests?|__test__|__pycache__|node_modules|target|src)/|(^|/)(test_[^/]*|conftest\.py|[^/]*\.test\.[cm]?js|Cargo\.(toml|lock)|build\.rs|package-lock\.json|\.gitignore)$|\.(pyc|rs|o|d|rlib|orig|rej|swp)$|~$' || true)"
   [ -z "$bad" ] || fail "$1 contains test files or build leftovers: $bad"
 }
+# unpack TARBALL DIR: lists TARBALL (with sizes), checks the listing, unpacks it into $work/DIR.
+unpack() {
+  tar tzvf "$1"
+  listing_clean "${1##*/}" <<< "$(tar tzf "$1")"
+  mkdir "$work/$2"
+  tar xzf "$1" -C "$work/$2"
+}
 filesize() { stat -c %s "$1"; }
 sizes=()
 
@@ -216,10 +223,7 @@ sizes+=("$(filesize "$addon") elements-auth.linux-x64-gnu.node (in the platform 
 cd "$work"
 
 step "C: ${c_tarball##*/}"
-tar tzvf "$c_tarball"
-listing_clean "${c_tarball##*/}" <<< "$(tar tzf "$c_tarball")"
-mkdir "$work/c"
-tar xzf "$c_tarball" -C "$work/c"
+unpack "$c_tarball" c
 prefix="$work/c/libelements_auth-$version-x86_64-linux-gnu"
 lib="$prefix/lib"
 export PKG_CONFIG_PATH="$lib/pkgconfig"
@@ -262,10 +266,7 @@ sizes+=("$(filesize "$lib/$real") lib/$real" "$(filesize "$lib/libelements_auth.
 [ -f "$prefix/share/doc/elements_auth/LICENSE" ] || fail "the C tarball has no LICENSE"
 
 step "CLI: ${cli_tarball##*/}"
-tar tzvf "$cli_tarball"
-listing_clean "${cli_tarball##*/}" <<< "$(tar tzf "$cli_tarball")"
-mkdir "$work/cli"
-tar xzf "$cli_tarball" -C "$work/cli"
+unpack "$cli_tarball" cli
 cli_dir="$work/cli/elements-auth-$version-x86_64-linux-gnu"
 for need in elements-auth README.md LICENSE; do [ -f "$cli_dir/$need" ] || fail "the CLI tarball lacks $need"; done
 [ "$(ls "$cli_dir" | wc -l)" -eq 3 ] || fail "the CLI tarball holds more than the binary, README.md and LICENSE"
