@@ -70,8 +70,8 @@ fi
 # The interpreter pyo3 is configured with: scripts/test-python.sh's venv when there is
 # one, since pyo3 rebuilds whenever PYO3_PYTHON changes and the wheel can then reuse
 # that build. (The wheel is abi3 whatever the interpreter.)
-interpreter="${ELEMENTS_PYTHON_VENV:-$root/target/python-venv}/bin/python3"
-[ -x "$interpreter" ] || interpreter="$tools/bin/python3"
+interpreter="${ELEMENTS_PYTHON_VENV:-$root/target/python-venv}/bin/python"   # what its pip runs as
+[ -x "$interpreter" ] || interpreter="$tools/bin/python"
 (cd python && "$tools/bin/maturin" build --release --auditwheel check --interpreter "$interpreter" --out "$out")
 (cd python && "$tools/bin/maturin" sdist --out "$out")
 shopt -s nullglob
