@@ -1,22 +1,24 @@
 # elements-auth: one entry point for people and CI.
 #   make demo   - the whole Concur flow against the embedded sandbox
 #   make test   - every test in every language (installs what it needs)
+#   make dist   - the release artifacts (wheel, sdist, npm packages, C and CLI tarballs) in dist/
 
 PREFIX ?= /usr/local
 CARGO ?= cargo
 
-.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench test-cross test-web install
+.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench test-cross test-web install dist test-dist
 
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
 
-test: deps lint test-rust demo test-c test-python test-node test-cross test-browser test-web fuzz-short
+test: deps lint test-rust demo test-c test-python test-node test-cross test-browser test-web fuzz-short dist test-dist
 	@echo "all test suites passed"
 
 deps:
 	scripts/install-deps.sh
 
 lint:
+	scripts/version.sh --check
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
@@ -57,6 +59,14 @@ test-cross:
 
 test-web:
 	scripts/test-web.sh
+
+# After the test suites: they have built the same release binaries, which dist reuses.
+dist:
+	scripts/dist.sh
+
+# Installs each artifact of dist/ as a user does, on a PATH without cargo or rustc.
+test-dist:
+	scripts/test-dist.sh
 
 install:
 	scripts/install-capi.sh "$(PREFIX)"

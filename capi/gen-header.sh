@@ -13,8 +13,13 @@ if [ ! -x "$cbindgen" ]; then
   cargo install cbindgen --version "$version" --locked --quiet --root "$cache/cbindgen-$version"
 fi
 tmp="$(mktemp)"
-trap 'rm -f "$tmp"' EXIT
-"$cbindgen" --quiet --config "$root/capi/cbindgen.toml" --crate elements-auth-capi \
+config="$(mktemp)"
+trap 'rm -f "$tmp" "$config"' EXIT
+# The header's EA_VERSION_* macros are the workspace version, the one place it is set.
+IFS=. read -r major minor patch <<< "$("$root/scripts/version.sh")"
+sed -e "s/@VERSION_MAJOR@/$major/" -e "s/@VERSION_MINOR@/$minor/" -e "s/@VERSION_PATCH@/$patch/" \
+  "$root/capi/cbindgen.toml" > "$config"
+"$cbindgen" --quiet --config "$config" --crate elements-auth-capi \
   --output "$tmp" "$root/capi"
 if [ "${1:-}" = "--check" ]; then
   if ! diff -u "$root/include/elements_auth.h" "$tmp"; then

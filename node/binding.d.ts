@@ -251,9 +251,6 @@ export interface ClientOptions {
   fromEnv?: boolean
 }
 
-/** The version of the Rust core this package wraps. */
-export declare const CORE_VERSION: string
-
 /** What `createInstance` needs (step 3). */
 export interface CreateInstanceRequest {
   /** Element key, such as `concur`. */
@@ -500,5 +497,8 @@ export interface TriggerEvent {
  */
 export declare function verifyWebhookSignature(keyOrKeys: string | string[], body: string | Buffer, signatureHeader: string): void
 
-/** The version of this binding (released together with the core). */
+/**
+ * The version of this package: the workspace's, which every artifact shares
+ * (the core's, the npm packages', the wheel's, the C library's, the CLI's).
+ */
 export declare const VERSION: string

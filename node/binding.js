@@ -840,7 +840,6 @@ module.exports.Grant = nativeBinding.Grant
 module.exports.Instance = nativeBinding.Instance
 module.exports.Sandbox = nativeBinding.Sandbox
 module.exports.StateSigner = nativeBinding.StateSigner
-module.exports.CORE_VERSION = nativeBinding.CORE_VERSION
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseCallback = nativeBinding.parseCallback
 module.exports.parseEventNotification = nativeBinding.parseEventNotification

@@ -13,7 +13,6 @@ export {
   verifyWebhookSignature,
   signWebhook,
   SIGNATURE_HEADER,
-  CORE_VERSION,
   parseEventNotification,
 } from './binding'
 export type {
@@ -31,7 +30,7 @@ export type {
   StateClaims,
 } from './binding'
 
-/** This package's version (released together with the core: equal to `CORE_VERSION`). */
+/** This package's version: one version for every artifact of elements-auth (the workspace's, in its Cargo.toml). */
 export declare const version: string
 
 /** The `code` of an {@link ElementsAuthError}: the core error kind in upper case, or `SANDBOX`. */

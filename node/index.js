@@ -55,4 +55,3 @@ exports.SIGNATURE_HEADER = native.SIGNATURE_HEADER
 // Events: reading the notifications the platform POSTs to an events endpoint.
 exports.parseEventNotification = native.parseEventNotification
 exports.version = native.VERSION
-exports.CORE_VERSION = native.CORE_VERSION

@@ -50,7 +50,7 @@ typescript="$(node -p "require('$root/node/package.json').devDependencies.typesc
 types_node="$(node -p "require('$root/node/package.json').devDependencies['@types/node']")"
 npm install --no-audit --no-fund --loglevel=error --prefer-offline \
   "$work/$tarball" "typescript@$typescript" "@types/node@$types_node"
-node -e "const ea = require('elements-auth'); if (typeof ea.Client !== 'function' || typeof ea.Sandbox.start !== 'function') process.exit(1); console.log('require(elements-auth) ok, version', ea.version, 'core', ea.CORE_VERSION)"
+node -e "const ea = require('elements-auth'); if (typeof ea.Client !== 'function' || typeof ea.Sandbox.start !== 'function') process.exit(1); console.log('require(elements-auth) ok, version', ea.version)"
 # index.js assigns each export once, so that ESM sees every one as a named import.
 node --input-type=module -e "
 import { createRequire } from 'node:module'

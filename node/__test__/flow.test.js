@@ -2,6 +2,8 @@
 // The whole flow against the sandbox, and every option reaching the wire.
 const test = require('node:test')
 const assert = require('node:assert/strict')
+const fs = require('node:fs')
+const path = require('node:path')
 const util = require('node:util')
 const { ea, setup, concurGrant, concurCreate, rejection, thrown, CALLBACK, API_KEY, API_SECRET, SITE } = require('./helpers')
 
@@ -74,7 +76,7 @@ test('sandbox.client(): a Client for the sandbox, options passed on', async (t) 
   const tuned = sandbox.client({ userAgent: 'suite/1', timeoutMs: 5000 })
   assert.deepEqual(tuned.listInstancesSync(), [])
   const sent = sandbox.requests().at(-1)
-  assert.equal(sent.headers['user-agent'], `elements-auth/${ea.CORE_VERSION} (node ${process.versions.node}) suite/1`)
+  assert.equal(sent.headers['user-agent'], `elements-auth/${ea.version} (node ${process.versions.node}) suite/1`)
   assert.equal(sent.headers.authorization, `User ${sandbox.userSecret}, Organization ${sandbox.organizationSecret}`)
   // options override the sandbox's values
   const stranger = sandbox.client({ userSecret: 'someone-else' })
@@ -115,10 +117,13 @@ test('sandbox limits: request log size, read timeout and connection cap reach th
   assert.equal(thrown(() => ea.Sandbox.start({ requestLogLimit: 1.5 })).field, 'requestLogLimit')
 })
 
-test('version: the package version, released with the core', () => {
-  assert.equal(ea.version, require('../package.json').version)
-  assert.equal(ea.version, ea.CORE_VERSION)
-  assert.match(ea.version, /^\d+\.\d+\.\d+/)
+test('version: the package version is the one of the workspace (Cargo.toml), shared by every artifact', () => {
+  const cargo = fs.readFileSync(path.join(__dirname, '..', '..', 'Cargo.toml'), 'utf8')
+  const workspace = /^\[workspace\.package\]$([\s\S]*?)^\[/m.exec(cargo)[1]
+  const want = /^version = "([^"]+)"$/m.exec(workspace)[1]
+  assert.equal(ea.version, want)
+  assert.equal(require('../package.json').version, want)
+  assert.match(ea.version, /^\d+\.\d+\.\d+$/)
 })
 
 test('full flow with the Sync twins', (t) => {
@@ -180,7 +185,7 @@ test('every oauthUrl and createInstance option reaches the wire', async (t) => {
   ])
   assert.equal(sentUrl.headers.authorization, undefined, 'oauth/url sends no Authorization header')
   // composed in core: the core version, this binding and its runtime, then the suffix
-  assert.equal(sentUrl.headers['user-agent'], `elements-auth/${ea.CORE_VERSION} (node ${process.versions.node}) my-service/2.1`)
+  assert.equal(sentUrl.headers['user-agent'], `elements-auth/${ea.version} (node ${process.versions.node}) my-service/2.1`)
 
   const grant = ea.parseCallback(sandbox.approve(url.oauthUrl), 'st-1')
   const poller = { files: { url: '/hubs/documents/files', idField: 'id', datesConfiguration: { updatedDateField: 'modified' } } }

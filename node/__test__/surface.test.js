@@ -72,12 +72,7 @@ test('package exports: the functions, constants and types of the manifest', () =
   // The types that exist only in TypeScript: interfaces of plain objects.
   const typeOnly = [...listed].filter((n) => new RegExp(`export interface ${n} \\{`).test(bindingDts))
   const exported = Object.keys(require('..'))
-  // CORE_VERSION predates `version` and is kept for existing code; the
-  // manifest has one `version` concept (a core_version row would need every
-  // language), so this one alias is checked here: same value as `version`.
-  assert.ok(exported.includes('CORE_VERSION'), 'CORE_VERSION is still exported: drop this exception with it')
-  assert.equal(ea.CORE_VERSION, ea.version)
-  same('exports', [...listed].filter((n) => !typeOnly.includes(n)), exported.filter((n) => n !== 'CORE_VERSION'))
+  same('exports', [...listed].filter((n) => !typeOnly.includes(n)), exported)
   // every TypeScript-only type is exported by index.d.ts
   const reexported = /export type \{([^}]*)\} from '\.\/binding'/.exec(indexDts)[1].split(',').map((s) => s.trim()).filter(Boolean)
   same('TypeScript interfaces re-exported by index.d.ts', typeOnly, reexported)

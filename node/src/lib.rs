@@ -126,10 +126,7 @@ pub fn sign_webhook(
 #[napi]
 pub const SIGNATURE_HEADER: &str = elements_auth::SIGNATURE_HEADER;
 
-/// The version of the Rust core this package wraps.
+/// The version of this package: the workspace's, which every artifact shares
+/// (the core's, the npm packages', the wheel's, the C library's, the CLI's).
 #[napi]
-pub const CORE_VERSION: &str = elements_auth::VERSION;
-
-/// The version of this binding (released together with the core).
-#[napi]
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const VERSION: &str = elements_auth::VERSION;

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import inspect
+import re
 from pathlib import Path
 
 import elements_auth
@@ -41,6 +43,17 @@ def test_classes_present_as_elements_auth() -> None:
 def test_version() -> None:
     assert elements_auth.__version__.count(".") == 2
     assert elements_auth.SIGNATURE_HEADER == "Elements-Webhook-Signature"
+
+
+def test_version_is_the_workspace_version_and_the_distributions() -> None:
+    # One version for every artifact: the workspace's, in the root Cargo.toml.
+    cargo = (Path(__file__).parents[2] / "Cargo.toml").read_text(encoding="utf-8")
+    workspace = re.search(r"^\[workspace\.package\]$(.*?)^\[", cargo, re.M | re.S)
+    assert workspace is not None
+    want = re.search(r'^version = "([^"]+)"$', workspace.group(1), re.M)
+    assert want is not None
+    assert elements_auth.__version__ == want.group(1)
+    assert importlib.metadata.version("elements-auth") == want.group(1)
 
 
 def test_reprs_quote_like_python(sandbox: elements_auth.Sandbox) -> None:
