@@ -9,7 +9,7 @@
 #   - npm: both tarballs' listings, `npm install` of the two into a fresh project with an
 #     empty cache, offline and with an unreachable registry (so the platform package can
 #     only come from its tarball), then tests/dist/flow.cjs (CommonJS),
-#     examples/node/concur-flow.mjs (ES module) and tsc --strict on concur-flow.ts;
+#     examples/node/concur-flow.mjs (ES module) and tsc --strict on concur-flow.ts and state-signer.ts;
 #   - C: the tarball unpacked into a temporary prefix; pkg-config's version, SONAME and
 #     symlinks; examples/c/concur_flow.c built with pkg-config, shared and static, and run;
 #     tests/dist/version.c (EA_VERSION_* == ea_version());
@@ -205,13 +205,13 @@ node -e '
   console.log("elements-auth-linux-x64-gnu is for os/cpu/libc", wants)
 '
 # Copied into the project, as a user's code sits there (require() resolves from the file's place).
-cp "$root/tests/dist/flow.cjs" "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" \
+cp "$root/tests/dist/flow.cjs" "$root/examples/node/concur-flow.mjs" "$root/examples/node/concur-flow.ts" "$root/examples/node/state-signer.ts" \
   "$root/examples/node/tsconfig.json" .
 node flow.cjs "$version"
 node concur-flow.mjs > "$work/node.out"
 hide_tokens < "$work/node.out"
 grep -Eq '^token: [A-Za-z0-9+/=_-]{20,}$' "$work/node.out" || fail "the ES module example printed no token"
-echo "== tsc --strict (examples/node/concur-flow.ts against the installed typings)"
+echo "== tsc --strict (examples/node/concur-flow.ts and state-signer.ts against the installed typings)"
 "$work/node/node_modules/.bin/tsc" --strict --noEmit -p tsconfig.json
 echo "tsc --strict: no errors"
 versions_seen+=("node require('elements-auth').version=$(node -p "require('elements-auth').version")")
