@@ -88,12 +88,16 @@ fn is_plain_http_url(value: &str) -> bool {
     let tail_ok = tail
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?#%".contains(&b));
-    // A host whose last label is a number is an IPv4 address to the URL
-    // standard: only a plain dotted quad takes the fast path.
-    let last_numeric = host
-        .rsplit('.')
-        .next()
-        .is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()));
+    // A host whose last label is a number (decimal, or hex after `0x`, even
+    // an empty one) is an IPv4 address to the URL standard: only a plain
+    // dotted quad takes the fast path.
+    let last_numeric = host.rsplit('.').next().is_some_and(|l| {
+        let hex = l.strip_prefix("0x").or_else(|| l.strip_prefix("0X"));
+        match hex {
+            Some(digits) => digits.bytes().all(|b| b.is_ascii_hexdigit()),
+            None => l.bytes().all(|b| b.is_ascii_digit()),
+        }
+    });
     host_ok && port_ok && tail_ok && (!last_numeric || host.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
@@ -180,6 +184,12 @@ mod tests {
             "https://1.2.3/cb",
             "https://example.123/cb",
             "https://0x7f.1/cb",
+            // Found by fuzzing: a last label of `0X` (a hex number with no
+            // digits) makes the host an invalid IPv4 address.
+            "https://a.0X://ample:32767/s://a.e",
+            "https://a.0x/cb",
+            "https://a.0xff/cb",
+            "https://a.0xg/cb",
             "https://app.example.com./cb",
             "https://app.example.com/c b",
             "https://user@app.example.com/cb",
