@@ -4,7 +4,8 @@
 # ports sharing the signing key and the database, against the sandbox in
 # manual-consent mode, driven by a real headless Chromium (Debian's, through
 # playwright-core; no browser is ever downloaded). Screenshots of every page
-# under artifacts/screenshots/web-*.png. Also mypy --strict on the Python app.
+# under artifacts/screenshots/web-*.png (8-event: a signed event notification
+# delivered by the sandbox to the apps' /events route). Also mypy --strict on the Python app.
 # Works on a fresh Debian machine as root; installs what it needs (pip packages
 # into a venv, npm packages); idempotent.
 set -euo pipefail
@@ -53,7 +54,7 @@ echo "== the apps in headless Chromium"
 (cd tests/browser && node --test web-apps.test.mjs)
 
 for app in python node; do
-  for shot in 1-sign-in 2-no-connections 3-consent 4-connected-on-B 5-replayed-by-another-user 6-expired 7-denied; do
+  for shot in 1-sign-in 2-no-connections 3-consent 4-connected-on-B 5-replayed-by-another-user 6-expired 7-denied 8-event; do
     [ -s "$SCREENSHOT_DIR/web-$app-$shot.png" ] || { echo "test-web: missing screenshot web-$app-$shot.png" >&2; exit 1; }
   done
 done

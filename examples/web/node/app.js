@@ -11,10 +11,15 @@
 const crypto = require('node:crypto')
 const express = require('express')
 const Database = require('better-sqlite3')
-const { Client, Sandbox, StateSigner, ElementsAuthError } = require('elements-auth')
+const {
+  Client, Sandbox, StateSigner, ElementsAuthError, SIGNATURE_HEADER, parseEventNotification, verifyWebhookSignature,
+} = require('elements-auth')
 
 // The elements users can connect.
 const ELEMENTS = { concur: 'SAP Concur', dropbox: 'Dropbox' }
+// Concur supports polling events only: the platform polls the resources named here.
+const CONCUR_POLLER = { reports: { url: '/hubs/expense/reports', idField: 'ID' } }
+const RECENT_EVENTS = 20
 const SESSION_COOKIE = 'session'
 const SESSION_SECONDS = 8 * 3600
 
@@ -30,6 +35,10 @@ const settings = {
   apiKey: env.ELEMENTS_API_KEY || 'demo-app-client-id',
   apiSecret: env.ELEMENTS_API_SECRET || 'demo-app-client-secret',
   concurSite: env.CONCUR_SITE_ADDRESS || 'https://www.concursolutions.com',
+  // Each new instance signs its event notifications with the current key; after a rotation
+  // the instances created before it still sign with the previous one.
+  eventsKey: env.EVENTS_SIGNATURE_KEY || randomSecret('EVENTS_SIGNATURE_KEY'),
+  eventsPreviousKey: env.EVENTS_PREVIOUS_SIGNATURE_KEY || '',
   stateKeyId: env.STATE_KEY_ID || 'k1',
   stateSecret: env.STATE_SECRET || randomSecret('STATE_SECRET'),
   // "id:secret,id:secret": keys used before a rotation, which still verify.
@@ -41,7 +50,21 @@ const settings = {
   users: env.DEMO_USERS || 'alice:alice-password,bob:bob-password',
   name: env.REPLICA_NAME || '',
 }
-settings.callbackUrl = env.CALLBACK_URL || `http://${settings.host}:${settings.port}/oauth/callback`
+// The address every replica is reached at: the OAuth callback and the events route hang off it.
+settings.publicUrl = (env.PUBLIC_URL || `http://${settings.host}:${settings.port}`).replace(/\/+$/, '')
+settings.callbackUrl = env.CALLBACK_URL || `${settings.publicUrl}/oauth/callback`
+settings.eventsUrl = `${settings.publicUrl}/events`
+// The keys a notification may be signed with: the current one, then the previous one.
+const signatureKeys = [settings.eventsKey, settings.eventsPreviousKey].filter(Boolean)
+/** The events of a new instance of `element`, sent to this app's `/events`. */
+function eventsFor(element) {
+  if (element === 'concur') {
+    return {
+      vendorType: 'polling', callbackUrl: settings.eventsUrl, signatureKey: settings.eventsKey, refreshInterval: 15, pollerConfiguration: CONCUR_POLLER,
+    }
+  }
+  return { vendorType: 'webhook', callbackUrl: settings.eventsUrl, signatureKey: settings.eventsKey }
+}
 
 const pairs = (text) => text.split(',').filter(Boolean).map((p) => [p.slice(0, p.indexOf(':')), p.slice(p.indexOf(':') + 1)])
 const signer = new StateSigner({
@@ -72,6 +95,32 @@ db.exec(`CREATE TABLE IF NOT EXISTS connections (id INTEGER PRIMARY KEY, user TE
 const insert = db.prepare(`INSERT INTO connections (user, element, instance_id, instance_name, element_token, created_at)
   VALUES (?, ?, ?, ?, ?, ?)`)
 const select = db.prepare('SELECT element, instance_name, created_at FROM connections WHERE user = ? ORDER BY id')
+// One row per event id ever handled, by any replica: the primary key makes a replay a no-op.
+db.exec(`CREATE TABLE IF NOT EXISTS handled_events (event_id TEXT PRIMARY KEY, received_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, user TEXT NOT NULL,
+  instance_id INTEGER NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL,
+  event_type TEXT NOT NULL, received_at INTEGER NOT NULL)`)
+const markHandled = db.prepare('INSERT OR IGNORE INTO handled_events (event_id, received_at) VALUES (?, ?)')
+const ownerOf = db.prepare('SELECT user FROM connections WHERE instance_id = ?')
+const insertEvent = db.prepare(`INSERT INTO events (event_id, user, instance_id, object_type, object_id, event_type, received_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?)`)
+const selectEvents = db.prepare(`SELECT e.event_id, c.instance_name, e.object_type, e.object_id, e.event_type, e.received_at
+  FROM events e JOIN connections c ON c.instance_id = e.instance_id WHERE e.user = ? ORDER BY e.id DESC LIMIT ?`)
+/**
+ * Marks the notification's event id handled and records its events for the user who connected
+ * its instance, in one transaction; returns whether the id was new (not a platform retry or a
+ * replay, on this replica or another) and that user (null for an unknown instance).
+ */
+const recordEvents = db.transaction((notification) => {
+  const now = Math.floor(Date.now() / 1000)
+  if (markHandled.run(notification.eventId, now).changes === 0) return { isNew: false, user: null }
+  const owner = ownerOf.get(notification.instanceId)
+  if (!owner) return { isNew: true, user: null }
+  for (const e of notification.events) {
+    insertEvent.run(notification.eventId, owner.user, notification.instanceId, e.objectType, e.objectId, e.eventType, now)
+  }
+  return { isNew: true, user: owner.user }
+})
 
 // --- the signed session cookie: who is signed in ---
 const sessionMac = (value) => crypto.createHmac('sha256', settings.sessionSecret).update(value).digest('hex')
@@ -156,11 +205,13 @@ app.get('/connections', (req, res) => {
   const user = signedIn(req)
   if (!user) return res.redirect(303, '/login')
   const rows = select.all(user)
-  const when = (t) => `${new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+  const when = (t, length = 16) => `${new Date(t * 1000).toISOString().slice(0, length).replace('T', ' ')} UTC`
   const items = rows.map((r) => `<li data-element="${escape(r.element)}">${escape(ELEMENTS[r.element] || r.element)}: ${escape(r.instance_name)}, connected ${when(r.created_at)}</li>`).join('')
   const listed = rows.length ? `<ul id="connections">${items}</ul>` : '<p id="none">No account connected yet.</p>'
   const links = Object.entries(ELEMENTS).map(([key, name]) => `<li><a id="connect-${key}" href="/connect/${key}">Connect ${escape(name)}</a></li>`).join('')
-  page(res, 'Your connections', `${listed}<h2>Connect an account</h2><ul>${links}</ul>`, { user })
+  const events = selectEvents.all(user, RECENT_EVENTS).map((e) => `<li data-event-id="${escape(e.event_id)}">${escape(e.instance_name)}: ${escape(e.object_type)} ${escape(e.object_id)} ${escape(e.event_type)}, ${when(e.received_at, 19)}</li>`).join('')
+  const recent = events ? `<ul id="events">${events}</ul>` : '<p id="no-events">No event yet.</p>'
+  page(res, 'Your connections', `${listed}<h2>Connect an account</h2><ul>${links}</ul><h2>Recent events</h2>${recent}`, { user })
 })
 
 app.get('/connect/:element', async (req, res) => {
@@ -206,7 +257,7 @@ app.get('/oauth/callback', async (req, res) => {
   const name = `${ELEMENTS[element] || element} of ${user}`
   try {
     const instance = await client.createInstance({
-      element, code: grant.code, name, apiKey: settings.apiKey, apiSecret: settings.apiSecret, callbackUrl: settings.callbackUrl, tags: [user],
+      element, code: grant.code, name, apiKey: settings.apiKey, apiSecret: settings.apiSecret, callbackUrl: settings.callbackUrl, tags: [user], events: eventsFor(element),
     })
     insert.run(user, element, instance.id, instance.name, instance.token, Math.floor(Date.now() / 1000))
     console.log(`connected ${element} for ${user}`)
@@ -215,6 +266,37 @@ app.get('/oauth/callback', async (req, res) => {
     console.warn(`createInstance failed: ${err.message} (may have reached the server: ${err.mayHaveReachedServer})`)
     errorPage(res, 'Could not connect the account', 'The platform refused or did not answer.', 502, user)
   }
+})
+
+// The platform's event notifications: the signature is checked on the raw body before anything
+// is parsed, and an event id already handled (by any replica) is answered 200 and ignored, since
+// the signature has no timestamp and a replay verifies. The platform retries a non-2xx answer,
+// so the work done before answering is only recording the event.
+app.post('/events', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) // no body: req.body is undefined
+  let notification
+  try {
+    verifyWebhookSignature(signatureKeys, body, req.get(SIGNATURE_HEADER) ?? '')
+    notification = parseEventNotification(body)
+  } catch (err) {
+    if (err instanceof ElementsAuthError && err.code === 'INVALID_SIGNATURE') {
+      console.warn('event refused: the signature does not verify')
+      return res.sendStatus(401)
+    }
+    if (err instanceof ElementsAuthError && err.code === 'DECODE') {
+      console.warn('event refused: not an event notification')
+      return res.sendStatus(400)
+    }
+    throw err
+  }
+  const { isNew, user } = recordEvents(notification)
+  if (!isNew) {
+    console.log(`event ${notification.eventId}: already handled`)
+    return res.sendStatus(200)
+  }
+  if (user === null) console.log(`event ${notification.eventId}: its instance is no connection here`)
+  else console.log(`event ${notification.eventId}: ${notification.events.length} recorded for ${user}`)
+  res.sendStatus(202)
 })
 
 const server = app.listen(settings.port, settings.host, () => {

@@ -27,19 +27,29 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from elements_auth import (
+    SIGNATURE_HEADER,
     AsyncClient,
     AuthorizationDeniedError,
+    DecodeError,
     ElementsAuthError,
+    EventNotification,
+    Events,
     InvalidCallbackError,
+    InvalidSignatureError,
     Sandbox,
     StateMismatchError,
     StateSigner,
+    parse_event_notification,
+    verify_webhook_signature,
 )
 
 log = logging.getLogger("connect-app")
 
 # The elements users can connect, with what each needs from the app.
 ELEMENTS = {"concur": "SAP Concur", "dropbox": "Dropbox"}
+# Concur supports polling events only: the platform polls the resources named here.
+CONCUR_POLLER = {"reports": {"url": "/hubs/expense/reports", "idField": "ID"}}
+RECENT_EVENTS = 20
 SESSION_COOKIE = "session"
 SESSION_SECONDS = 8 * 3600
 
@@ -59,7 +69,16 @@ class Settings:
     api_key: str = os.environ.get("ELEMENTS_API_KEY", "demo-app-client-id")
     api_secret: str = os.environ.get("ELEMENTS_API_SECRET", "demo-app-client-secret")
     concur_site: str = os.environ.get("CONCUR_SITE_ADDRESS", "https://www.concursolutions.com")
+    # The address every replica is reached at: the OAuth callback and the events route hang off it.
+    public_url: str = os.environ.get("PUBLIC_URL", "")
     callback_url: str = os.environ.get("CALLBACK_URL", "")
+    events_url: str = ""
+    # Each new instance signs its event notifications with the current key; after a rotation
+    # the instances created before it still sign with the previous one.
+    events_key: str = field(
+        default_factory=lambda: os.environ.get("EVENTS_SIGNATURE_KEY") or _random_secret("EVENTS_SIGNATURE_KEY")
+    )
+    events_previous_key: str = os.environ.get("EVENTS_PREVIOUS_SIGNATURE_KEY", "")
     state_key_id: str = os.environ.get("STATE_KEY_ID", "k1")
     state_secret: str = field(default_factory=lambda: os.environ.get("STATE_SECRET") or _random_secret("STATE_SECRET"))
     # "id:secret,id:secret": keys used before a rotation, which still verify.
@@ -74,8 +93,9 @@ class Settings:
     name: str = os.environ.get("REPLICA_NAME", "")
 
     def __post_init__(self) -> None:
-        if not self.callback_url:
-            self.callback_url = f"http://{self.host}:{self.port}/oauth/callback"
+        self.public_url = (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+        self.callback_url = self.callback_url or f"{self.public_url}/oauth/callback"
+        self.events_url = f"{self.public_url}/events"
 
     def signer(self) -> StateSigner:
         previous = _pairs(self.state_previous)
@@ -83,6 +103,18 @@ class Settings:
 
     def passwords(self) -> dict[str, str]:
         return _pairs(self.users)
+
+    def signature_keys(self) -> list[str]:
+        """The keys a notification may be signed with: the current one, then the previous one."""
+        return [key for key in (self.events_key, self.events_previous_key) if key]
+
+    def events_for(self, element: str) -> Events:
+        """The events of a new instance of ``element``, sent to this app's ``/events``."""
+        if element == "concur":
+            return Events.polling(
+                self.events_url, signature_key=self.events_key, refresh_interval=15, poller_configuration=CONCUR_POLLER
+            )
+        return Events.webhook(self.events_url, signature_key=self.events_key)
 
 
 def _pairs(text: str) -> dict[str, str]:
@@ -110,6 +142,13 @@ def init_db() -> None:
             " element TEXT NOT NULL, instance_id INTEGER NOT NULL, instance_name TEXT NOT NULL,"
             " element_token TEXT NOT NULL, created_at INTEGER NOT NULL)"
         )
+        # One row per event id ever handled, by any replica: the primary key makes a replay a no-op.
+        conn.execute("CREATE TABLE IF NOT EXISTS handled_events (event_id TEXT PRIMARY KEY, received_at INTEGER NOT NULL)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, user TEXT NOT NULL,"
+            " instance_id INTEGER NOT NULL, object_type TEXT NOT NULL, object_id TEXT NOT NULL,"
+            " event_type TEXT NOT NULL, received_at INTEGER NOT NULL)"
+        )
 
 
 def save_connection(user: str, element: str, instance_id: int, name: str, token: str) -> None:
@@ -127,6 +166,43 @@ def connections_of(user: str) -> list[tuple[str, str, int]]:
             "SELECT element, instance_name, created_at FROM connections WHERE user = ? ORDER BY id", (user,)
         ).fetchall()
     return [(str(e), str(n), int(t)) for e, n, t in rows]
+
+
+def record_events(notification: EventNotification) -> tuple[bool, Optional[str]]:
+    """Marks the notification's event id handled and records its events for the user who
+    connected its instance, in one transaction; returns whether the id was new (not a platform
+    retry or a replay, on this replica or another) and that user (None for an unknown instance)."""
+    now = int(time.time())
+    with db() as conn:
+        marked = conn.execute(
+            "INSERT OR IGNORE INTO handled_events (event_id, received_at) VALUES (?, ?)", (notification.event_id, now)
+        )
+        if marked.rowcount == 0:
+            return False, None
+        owner = conn.execute("SELECT user FROM connections WHERE instance_id = ?", (notification.instance_id,)).fetchone()
+        if owner is None:
+            return True, None
+        conn.executemany(
+            "INSERT INTO events (event_id, user, instance_id, object_type, object_id, event_type, received_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (notification.event_id, owner[0], notification.instance_id, e.object_type, e.object_id, e.event_type, now)
+                for e in notification.events
+            ],
+        )
+    return True, str(owner[0])
+
+
+def events_of(user: str) -> list[tuple[str, str, str, str, str, int]]:
+    """The user's newest events: event id, connection name, object type, object id, event type, time."""
+    with db() as conn:
+        rows = conn.execute(
+            "SELECT e.event_id, c.instance_name, e.object_type, e.object_id, e.event_type, e.received_at"
+            " FROM events e JOIN connections c ON c.instance_id = e.instance_id"
+            " WHERE e.user = ? ORDER BY e.id DESC LIMIT ?",
+            (user, RECENT_EVENTS),
+        ).fetchall()
+    return [(str(i), str(n), str(t), str(o), str(k), int(w)) for i, n, t, o, k, w in rows]
 
 
 # --- the signed session cookie: who is signed in ---
@@ -276,7 +352,14 @@ async def connections(request: Request) -> Response:
         f'<li><a id="connect-{key}" href="/connect/{key}">Connect {html.escape(name)}</a></li>'
         for key, name in ELEMENTS.items()
     )
-    return page("Your connections", f"{listed}<h2>Connect an account</h2><ul>{links}</ul>", user=user)
+    events = "".join(
+        f'<li data-event-id="{html.escape(i)}">{html.escape(n)}: {html.escape(t)} {html.escape(o)} {html.escape(k)}, '
+        f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(w))} UTC</li>"
+        for i, n, t, o, k, w in events_of(user)
+    )
+    recent = f'<ul id="events">{events}</ul>' if events else '<p id="no-events">No event yet.</p>'
+    body = f"{listed}<h2>Connect an account</h2><ul>{links}</ul><h2>Recent events</h2>{recent}"
+    return page("Your connections", body, user=user)
 
 
 @app.get("/connect/{element}")
@@ -321,7 +404,14 @@ async def callback(request: Request) -> Response:
     name = f"{ELEMENTS[element]} of {user}" if element in ELEMENTS else f"{element} of {user}"
     try:
         instance = await client.create_instance(
-            element, grant, name, settings.api_key, settings.api_secret, settings.callback_url, tags=[user]
+            element,
+            grant,
+            name,
+            settings.api_key,
+            settings.api_secret,
+            settings.callback_url,
+            tags=[user],
+            events=settings.events_for(element),
         )
     except ElementsAuthError as err:
         log.warning("create_instance failed: %s (may have reached the server: %s)", err, err.may_have_reached_server)
@@ -329,6 +419,34 @@ async def callback(request: Request) -> Response:
     save_connection(user, element, instance.id, instance.name, instance.token)
     log.info("connected %s for %s", element, user)
     return RedirectResponse("/connections", status_code=303)
+
+
+@app.post("/events")
+async def receive_events(request: Request) -> Response:
+    """The platform's event notifications: the signature is checked on the raw body before
+    anything is parsed, and an event id already handled (by any replica) is answered 200 and
+    ignored, since the signature has no timestamp and a replay verifies. The platform retries a
+    non-2xx answer, so the work done before answering is only recording the event."""
+    body = await request.body()
+    try:
+        verify_webhook_signature(settings.signature_keys(), body, request.headers.get(SIGNATURE_HEADER, ""))
+    except InvalidSignatureError:
+        log.warning("event refused: the signature does not verify")
+        return Response(status_code=401)
+    try:
+        notification = parse_event_notification(body)
+    except DecodeError:
+        log.warning("event refused: not an event notification")
+        return Response(status_code=400)
+    new, user = record_events(notification)
+    if not new:
+        log.info("event %s: already handled", notification.event_id)
+        return Response(status_code=200)
+    if user is None:
+        log.info("event %s: its instance is no connection here", notification.event_id)
+    else:
+        log.info("event %s: %d recorded for %s", notification.event_id, len(notification.events), user)
+    return Response(status_code=202)
 
 
 if __name__ == "__main__":
