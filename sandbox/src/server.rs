@@ -66,10 +66,12 @@ struct ConnGuard {
 
 impl Drop for ConnGuard {
     fn drop(&mut self) {
+        // The slot is free before the peer can see the close, so that a
+        // client that reconnects at once is not refused for it.
+        self.shared.active.fetch_sub(1, Ordering::SeqCst);
         if let Some(conn) = lock(&self.shared.conns).remove(&self.id) {
             let _ = conn.shutdown(Shutdown::Both);
         }
-        self.shared.active.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
