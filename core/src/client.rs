@@ -52,12 +52,17 @@ fn instance_id(id: i64) -> Result<()> {
 fn check_vendor_url(url: &str) -> std::result::Result<(), &'static str> {
     const NOT_HTTPS: &str =
         "the oauthUrl is not an https URL (plain http only on loopback); refusing to send a browser there";
-    if url.chars().any(|c| c.is_control() || c.is_whitespace()) {
+    let unsafe_char = if url.is_ascii() {
+        url.bytes().any(|b| b <= b' ' || b == 0x7f)
+    } else {
+        url.chars().any(|c| c.is_control() || c.is_whitespace())
+    };
+    if unsafe_char {
         return Err(NOT_HTTPS);
     }
-    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-    match scheme.as_deref() {
-        Some("https") => {
+    let scheme = url.split_once("://").map(|(s, _)| s);
+    match scheme {
+        Some(s) if s.eq_ignore_ascii_case("https") => {
             let rest = &url["https://".len()..];
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
             if authority.is_empty() {
@@ -65,7 +70,7 @@ fn check_vendor_url(url: &str) -> std::result::Result<(), &'static str> {
             }
             Ok(())
         }
-        Some("http") => {
+        Some(s) if s.eq_ignore_ascii_case("http") => {
             let loopback = url::Url::parse(url)
                 .ok()
                 .and_then(|u| u.host().map(|h| crate::validate::is_loopback_host(&h)));

@@ -112,29 +112,27 @@ impl OAuthUrlRequest {
 
     /// The encoded query string, with the given state.
     pub(crate) fn query(&self, state: &str) -> String {
-        let mut pairs: Vec<(&str, &str)> = vec![
-            ("apiKey", &self.api_key),
-            ("apiSecret", self.api_secret.expose()),
-            ("callbackUrl", &self.callback_url),
-        ];
-        if let Some(site) = &self.site_address {
-            pairs.push(("siteAddress", site));
-        }
-        pairs.push(("state", state));
-        if let Some(scope) = &self.scope {
-            pairs.push(("scope", scope));
-        }
-        for (name, value) in &self.params {
-            pairs.push((name, value));
-        }
         let mut query = Vec::with_capacity(384);
-        for (name, value) in pairs {
+        let mut push = |name: &str, value: &str| {
             if !query.is_empty() {
                 query.push(b'&');
             }
             push_encoded_bytes(&mut query, name);
             query.push(b'=');
             push_encoded_bytes(&mut query, value);
+        };
+        push("apiKey", &self.api_key);
+        push("apiSecret", self.api_secret.expose());
+        push("callbackUrl", &self.callback_url);
+        if let Some(site) = &self.site_address {
+            push("siteAddress", site);
+        }
+        push("state", state);
+        if let Some(scope) = &self.scope {
+            push("scope", scope);
+        }
+        for (name, value) in &self.params {
+            push(name, value);
         }
         // Percent-encoding leaves only ASCII.
         String::from_utf8(query).unwrap_or_default()

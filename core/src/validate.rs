@@ -58,6 +58,24 @@ pub(crate) fn http_url(field: &str, value: &str) -> Result<()> {
     absolute_http_url(field, value).map(|_| ())
 }
 
+/// The bytes a URL's path, query and fragment may hold as they are:
+/// letters, digits and `-._~!$&'()*+,;=:@/?#%`.
+static AS_WRITTEN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let extra = b"-._~!$&'()*+,;=:@/?#%";
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// True for `http(s)://host[:port]` followed by `/`, `?`, `#` or nothing,
 /// where the host is a DNS name or IPv4 address and every character is one
 /// a URL may hold as it is: such a URL is valid as written.
@@ -85,9 +103,7 @@ fn is_plain_http_url(value: &str) -> bool {
             && port.bytes().all(|b| b.is_ascii_digit())
             && port.parse::<u16>().is_ok())
             && !authority.ends_with(':');
-    let tail_ok = tail
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?#%".contains(&b));
+    let tail_ok = tail.bytes().all(|b| AS_WRITTEN[usize::from(b)]);
     // A host whose last label is a number (decimal, or hex after `0x`, even
     // an empty one) is an IPv4 address to the URL standard: only a plain
     // dotted quad takes the fast path.

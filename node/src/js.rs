@@ -3,6 +3,8 @@
 //! `events.vendorType`, `tags[1]`), decided from the structure being read:
 //! napi's own conversion messages are never parsed, and no value is echoed.
 
+use std::borrow::Cow;
+
 use elements_auth::Error;
 use napi::bindgen_prelude::{Array, BufferSlice, FromNapiValue, Object, Unknown};
 use napi::{JsValue, ValueType};
@@ -261,9 +263,14 @@ impl<'env> Fields<'env> {
         })
     }
 
-    /// The field name of `key` in errors.
-    pub(crate) fn name(&self, key: &str) -> String {
-        format!("{}{key}", self.prefix)
+    /// The field name of `key` in errors (the key itself at the top level,
+    /// so that reading an argument builds no string).
+    pub(crate) fn name<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        if self.prefix.is_empty() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(format!("{}{key}", self.prefix))
+        }
     }
 
     fn get(&self, key: &str) -> Check<Option<Unknown<'env>>> {
