@@ -21,8 +21,24 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
+/// Keeps this process to one malloc arena. The sandbox serves each
+/// connection on its own short-lived thread, and glibc gives threads arenas
+/// of their own (up to 8 per core) whose freed memory fragments: without
+/// this a sandbox serving millions of requests grows its RSS step by step
+/// (17 MB to 21 MB over 4.4M requests), with it the RSS stays flat, for a
+/// throughput within a few percent.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before the
+    // sandbox starts its threads.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// `elements-auth sandbox`: serve until Ctrl-C.
 pub fn sandbox(args: &SandboxArgs, json: bool) -> CliResult<()> {
+    one_malloc_arena();
     let manual_consent = args.manual_consent;
     let interrupted = interrupt_flag();
     let sandbox = Sandbox::start(SandboxOptions {
