@@ -195,7 +195,8 @@ kill "$sandbox_pid"
 sandbox_pid=
 
 echo "== RSS (scripts/soak.sh)"
-scripts/soak.sh
+# soak.sh reads CALLS too: give it its own counts, not this script's.
+CALLS="${SOAK_CALLS:-100000}" REQUESTS="${SOAK_REQUESTS:-1000000}" scripts/soak.sh
 python3 -c "
 import json
 for r in json.load(open('$out/soak.json')):
