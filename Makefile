@@ -6,7 +6,7 @@
 PREFIX ?= /usr/local
 CARGO ?= cargo
 
-.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench test-cross test-web install dist test-dist
+.PHONY: demo test deps test-rust lint test-python test-node test-c test-browser fuzz-short fuzz soak bench test-cross test-web install dist test-dist fuzz-runs
 
 demo:
 	$(CARGO) run --quiet -p elements-auth-cli -- demo
@@ -43,6 +43,10 @@ fuzz-short:
 
 fuzz:
 	scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+
+# Every fuzz target for a fixed number of executions (10 million unless FUZZ_RUNS says otherwise).
+fuzz-runs:
+	FUZZ_RUNS=$${FUZZ_RUNS:-10000000} scripts/fuzz.sh 0
 
 # 100k calls per language and 1M sandbox requests, with RSS (not part of make test).
 soak:
