@@ -90,11 +90,14 @@ fn is_plain_http_url(value: &str) -> bool {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let (host, port) = authority.split_once(':').unwrap_or((authority, ""));
+    // A label starting with `xn--` is punycode, which the URL parser decodes
+    // and may refuse: only plain labels take the fast path.
     let label_ok = |l: &str| {
         !l.is_empty()
             && l.len() <= 63
             && !l.starts_with('-')
             && !l.ends_with('-')
+            && !l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
             && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
     };
     let host_ok = host.len() <= 253 && host.split('.').all(label_ok);
@@ -206,6 +209,10 @@ mod tests {
             "https://a.0x/cb",
             "https://a.0xff/cb",
             "https://a.0xg/cb",
+            // Found by fuzzing: `xn--o` is not valid punycode.
+            "https://a2c.cl-1p.ex-lepoc.XN--o",
+            "https://xn--o.example/cb",
+            "https://xn--exmple-cua.com/cb",
             "https://app.example.com./cb",
             "https://app.example.com/c b",
             "https://user@app.example.com/cb",
