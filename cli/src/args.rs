@@ -204,8 +204,7 @@ pub struct UrlArgs {
     pub callback_url: String,
     #[command(flatten)]
     pub oauth: OAuthArgs,
-    /// The anti-forgery state (default: 32 random bytes, base64url, which may
-    /// start with `-`).
+    /// The anti-forgery state (default: 32 random bytes, base64url; may start with `-`).
     #[arg(long, allow_hyphen_values = true)]
     pub state: Option<String>,
     #[command(flatten)]
@@ -220,8 +219,7 @@ pub struct CreateArgs {
     /// The callback URL used for the consent page.
     #[arg(long, value_name = "URL")]
     pub callback_url: String,
-    /// The authorization code; `-` reads it from standard input. A code may
-    /// start with `-` (base64url).
+    /// The authorization code (`-` reads standard input; a code may start with `-`).
     #[arg(
         long,
         value_name = "CODE",
@@ -244,8 +242,7 @@ pub struct CreateArgs {
 pub struct LoginArgs {
     #[command(flatten)]
     pub app: AppArgs,
-    /// The callback URL to listen on; its host must be loopback
-    /// (default http://127.0.0.1:<free port>/callback).
+    /// The callback URL to listen on, on a loopback host (default http://127.0.0.1:<free port>/callback).
     #[arg(long, value_name = "URL")]
     pub callback_url: Option<String>,
     #[command(flatten)]
