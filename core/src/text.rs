@@ -79,26 +79,13 @@ pub(crate) fn query_value(url: &str, name: &str) -> QueryValue {
     };
     let mut found = QueryValue::Missing;
     // `&` and `=` are ASCII, so every slice below is on char boundaries.
-    let mut pos = start + 1;
-    while pos <= end {
-        // One pair: up to the next `&` (or the end), split at its first `=`.
-        let mut stop = pos;
-        let mut eq = None;
-        let mut encoded = false;
-        while stop < end && bytes[stop] != b'&' {
-            match bytes[stop] {
-                b'=' if eq.is_none() => eq = Some(stop),
-                b'%' | b'+' if eq.is_none() => encoded = true,
-                _ => {}
-            }
-            stop += 1;
-        }
-        let (k, v) = match eq {
-            Some(i) => (&url[pos..i], &url[i + 1..stop]),
-            None => (&url[pos..stop], ""),
+    for pair in url[start + 1..end].split('&') {
+        let (k, v) = match pair.bytes().position(|b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, ""),
         };
-        pos = stop + 1;
-        if k == name || (encoded && form_decode(k).as_deref() == Some(name)) {
+        let encoded = || k.bytes().any(|b| b == b'%' || b == b'+');
+        if k == name || (encoded() && form_decode(k).as_deref() == Some(name)) {
             if found != QueryValue::Missing {
                 return QueryValue::Many;
             }
