@@ -19,7 +19,12 @@ fn canonical(r: &Request) -> Vec<u8> {
             out.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
         }
     }
-    out.extend_from_slice(format!("content-length: {}\r\n\r\n", r.body.len()).as_bytes());
+    // Only a body needs a length: a request at the header limit without one
+    // must stay within it when written back.
+    if !r.body.is_empty() {
+        out.extend_from_slice(format!("content-length: {}\r\n", r.body.len()).as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
     out.extend_from_slice(&r.body);
     out
 }
