@@ -47,7 +47,7 @@ static UNRESERVED: [bool; 256] = {
 /// One form-encoded name or value decoded (`+` is a space, `%XX` a byte);
 /// `None` when the bytes are not UTF-8.
 pub(crate) fn form_decode(raw: &str) -> Option<String> {
-    if !raw.bytes().any(|b| b == b'%' || b == b'+') {
+    if memchr::memchr2(b'%', b'+', raw.as_bytes()).is_none() {
         return Some(raw.to_owned());
     }
     let spaced = raw.replace('+', " ");
@@ -73,26 +73,35 @@ pub(crate) enum QueryValue {
 /// the platform answers with.
 pub(crate) fn query_value(url: &str, name: &str) -> QueryValue {
     let bytes = url.as_bytes();
-    let end = bytes.iter().position(|&b| b == b'#').unwrap_or(bytes.len());
-    let Some(start) = bytes[..end].iter().position(|&b| b == b'?') else {
+    let end = memchr::memchr(b'#', bytes).unwrap_or(bytes.len());
+    let Some(start) = memchr::memchr(b'?', &bytes[..end]) else {
         return QueryValue::Missing;
     };
     let mut found = QueryValue::Missing;
-    // `&` and `=` are ASCII, so every slice below is on char boundaries.
-    for pair in url[start + 1..end].split('&') {
-        let (k, v) = match pair.bytes().position(|b| b == b'=') {
+    // `&` and `=` are ASCII, so every slice below is on char boundaries;
+    // memchr finds them a word at a time, as this runs on every oauth_url.
+    let mut rest = &url[start + 1..end];
+    loop {
+        let (pair, next) = match memchr::memchr(b'&', rest.as_bytes()) {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let (k, v) = match memchr::memchr(b'=', pair.as_bytes()) {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, ""),
         };
-        let encoded = || k.bytes().any(|b| b == b'%' || b == b'+');
+        let encoded = || memchr::memchr2(b'%', b'+', k.as_bytes()).is_some();
         if k == name || (encoded() && form_decode(k).as_deref() == Some(name)) {
             if found != QueryValue::Missing {
                 return QueryValue::Many;
             }
             found = QueryValue::One(form_decode(v));
         }
+        match next {
+            Some(n) => rest = n,
+            None => return found,
+        }
     }
-    found
 }
 
 /// Text from outside without control characters and without the invisible
@@ -196,6 +205,38 @@ mod tests {
             query_value("https://v.example/?state=a&state=b", "state"),
             QueryValue::Many
         );
+    }
+
+    #[test]
+    fn reads_the_query_as_the_form_parser_does() {
+        // What url + form_urlencoded make of each, parsing the whole URL.
+        let reference = |url: &str| {
+            let parsed = url::Url::parse(url).expect("a URL");
+            let values: Vec<String> = parsed
+                .query_pairs()
+                .filter(|(k, _)| k == "state")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            match values.as_slice() {
+                [] => QueryValue::Missing,
+                [one] => QueryValue::One(Some(one.clone())),
+                _ => QueryValue::Many,
+            }
+        };
+        for url in [
+            "https://v.example/?",
+            "https://v.example/?#state=x",
+            "https://v.example/?state",
+            "https://v.example/?state=",
+            "https://v.example/?&&state=s&",
+            "https://v.example/?a=1&state=s=t&b",
+            "https://v.example/?stat=1&states=2&state=ok",
+            "https://v.example/?%73tate=one&state=two",
+            "https://v.example/?state=a%20b+c%26d",
+            "https://v.example/p?x=%3F&state=q#f&state=r",
+        ] {
+            assert_eq!(query_value(url, "state"), reference(url), "{url}");
+        }
     }
 
     #[test]
