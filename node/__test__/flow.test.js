@@ -279,3 +279,17 @@ test('client options: environment presets, fromEnv, retries, response limit', as
   assert.equal(huge.code, 'DECODE')
   assert.match(huge.message, /limit of 4096 bytes/)
 })
+
+test('strings of any length and script reach the core whole (the short-string fast path and its edge)', () => {
+  // Around 256 UTF-8 bytes a character of 1 to 4 bytes may fall on the edge
+  // of the first read's buffer: each must come through unchanged.
+  for (const ch of ['a', 'é', '€', '😀']) {
+    for (let bytes = 240; bytes <= 270; bytes++) {
+      const state = 's'.repeat(bytes - Buffer.byteLength(ch)) + ch
+      const grant = ea.parseCallback(`${CALLBACK}?code=c&state=${encodeURIComponent(state)}`, state)
+      assert.equal(grant.state, state, `${Buffer.byteLength(state)} bytes ending in ${ch}`)
+    }
+  }
+  const long = '😀'.repeat(5000)
+  assert.equal(ea.parseCallback(`${CALLBACK}?code=c&state=${encodeURIComponent(long)}`, long).state, long)
+})

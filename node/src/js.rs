@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use elements_auth::Error;
 use napi::bindgen_prelude::{Array, BufferSlice, FromNapiValue, Object, Unknown};
-use napi::{JsValue, ValueType};
+use napi::{sys, JsValue, ValueType};
 
 /// The result of reading an argument: a core `InvalidInput` error on failure.
 pub(crate) type Check<T> = Result<T, Error>;
@@ -74,10 +74,35 @@ fn cast<T: FromNapiValue>(value: &Unknown<'_>, field: &str) -> Check<T> {
 impl FromJs for String {
     fn from_js(value: Unknown<'_>, field: &str) -> Check<Self> {
         match type_of(&value, field)? {
-            ValueType::String => cast(&value, field),
+            ValueType::String => read_string(&value).ok_or_else(|| unreadable(field)),
             _ => Err(Error::invalid_input(field, "must be a string")),
         }
     }
+}
+
+/// A JS string's UTF-8, in one napi call when it fits a small buffer (every
+/// field of a usual call does), else in the two calls napi's own conversion
+/// makes (length, then copy).
+fn read_string(value: &Unknown<'_>) -> Option<String> {
+    const SMALL: usize = 256;
+    let (env, value) = (value.value().env, value.raw());
+    let mut buf = [0u8; SMALL];
+    let mut written = 0;
+    // SAFETY: `buf` holds SMALL bytes, and napi writes at most that many.
+    let status = unsafe {
+        sys::napi_get_value_string_utf8(env, value, buf.as_mut_ptr().cast(), SMALL, &mut written)
+    };
+    if status != sys::Status::napi_ok {
+        return None;
+    }
+    // napi stops short of a character that does not fit (at most 4 bytes)
+    // and keeps one byte for the NUL: less than that left over means the
+    // whole string was copied.
+    if written + 5 <= SMALL {
+        return std::str::from_utf8(&buf[..written]).ok().map(str::to_owned);
+    }
+    // SAFETY: the value is a string, checked by the caller.
+    unsafe { String::from_napi_value(env, value) }.ok()
 }
 
 impl FromJs for bool {
