@@ -4,6 +4,9 @@
 # answering the two platform calls with fixed JSON), with wrk as the limit.
 #   - server pinned to CPU 0, each client to CPU 1 (taskset), one keep-alive
 #     connection, a warm-up, ROUNDS rounds (default 3) of CALLS calls;
+#   - the two clients of each check side by side, taking turns in blocks of
+#     BLOCK calls (bench/pair.py), PAIR_ROUNDS times (default 3): the checks
+#     take these ratios, which this machine's drift moves far less;
 #   - cold starts (process start, load, one call) over COLD runs;
 #   - RSS over 100k calls per language and the sandbox after 1M requests
 #     (scripts/soak.sh), and the sandbox's own throughput under wrk.
@@ -14,6 +17,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 rounds="${ROUNDS:-3}"
+pair_rounds="${PAIR_ROUNDS:-3}"
+block="${BLOCK:-200}"
 calls="${CALLS:-10000}"
 slow_calls="${SLOW_CALLS:-2000}"
 warmup="${WARMUP:-1000}"
@@ -68,9 +73,9 @@ sed -e "s|@DIR@|$work/nginx|g" -e "s|@PORT@|$port|g" bench/nginx.conf.in >"$work
 nginx_pid=$!
 base="http://127.0.0.1:$port/elements/api-v2"
 for _ in $(seq 50); do curl -sf "$base/elements/concur/oauth/url?state=x" >/dev/null 2>&1 && break; sleep 0.1; done
-printf '{"kind":"meta","when":"%s","commit":"%s","machine":"%s CPUs","how":"nginx on CPU 0, clients on CPU %s, one keep-alive connection, %s warm-up calls, %s rounds of %s calls (%s for requests, httpx and fetch)."}\n' \
+printf '{"kind":"meta","when":"%s","commit":"%s","machine":"%s CPUs","how":"nginx on CPU 0, clients on CPU %s, one keep-alive connection, %s warm-up calls, %s rounds of %s calls (%s for requests, httpx and fetch); the checks from %s rounds of each pair side by side, taking turns in blocks of %s calls."}\n' \
   "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git rev-parse --short HEAD)" "$ncpu" "${pin_client[2]}" \
-  "$warmup" "$rounds" "$calls" "$slow_calls" >>"$runs"
+  "$warmup" "$rounds" "$calls" "$slow_calls" "$pair_rounds" "$block" >>"$runs"
 
 # wrk with one connection: the limit of this machine for the same exchange.
 cat >"$work/post.lua" <<'LUA'
@@ -124,6 +129,37 @@ for round in $(seq "$rounds"); do
     for op in oauth_url create_instance; do
       line="$("${pin_client[@]}" "${cmd[@]}" "$op" "$base" "$n" "$warmup")"
       echo "$line" | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r['client']=sys.argv[1]; r['round']=int(sys.argv[2]); print(json.dumps(r))" "$name" "$round" >>"$runs"
+    done
+  done
+  echo "   round $round done"
+done
+
+# The two sides of each check, side by side (bench/pair.py): "A B" gives A / B.
+pairs=("ureq core" "c-ea core" "node-ea-sync core" "node-node:http node-ea-promise" "py-http.client py-ea" "py-requests py-ea")
+command_of() { # client name -> its command line
+  local entry
+  for entry in "${clients[@]}"; do
+    [ "${entry%%|*}" = "$1" ] && echo "${entry#*|}" && return
+  done
+}
+echo "== the checks' pairs side by side: $pair_rounds rounds, turns of $block calls"
+for round in $(seq "$pair_rounds"); do
+  for pair in "${pairs[@]}"; do
+    read -r a b <<<"$pair"
+    read -r -a cmd_a <<<"$(command_of "$a")"
+    read -r -a cmd_b <<<"$(command_of "$b")"
+    n="$calls"
+    case "$a" in py-requests) n="$slow_calls" ;; esac
+    for op in oauth_url create_instance; do
+      python3 bench/pair.py "$block" "${pin_client[@]}" "${cmd_a[@]}" "$op" "$base" "$n" "$warmup" \
+        :: "${pin_client[@]}" "${cmd_b[@]}" "$op" "$base" "$n" "$warmup" |
+        python3 -c "
+import json, sys
+a, b, rnd = sys.argv[1:4]
+for line, name in zip(sys.stdin, (a, b)):
+    r = json.loads(line)
+    r.update(kind='pair', pair=a + ' ' + b, client=name, round=int(rnd))
+    print(json.dumps(r))" "$a" "$b" "$round" >>"$runs"
     done
   done
   echo "   round $round done"

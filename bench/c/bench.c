@@ -1,12 +1,16 @@
 /* The C side of make bench: this SDK's C API, or libcurl making the same
  * exchange, many times over one keep-alive connection; prints one JSON line
  * {client, op, calls, p50_us, p99_us, calls_per_s}.
- *   bench <ea|curl> <oauth_url|create_instance> <base_url> <calls> <warmup> */
+ *   bench <ea|curl> <oauth_url|create_instance> <base_url> <calls> <warmup>
+ * With BENCH_TURN_IN and BENCH_TURN_OUT (two FIFOs) it takes turns with
+ * another bench process, BENCH_BLOCK calls (default 200) per turn. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 #ifdef BENCH_CURL
 #include <curl/curl.h>
 #else
@@ -102,6 +106,27 @@ static void call(void) {
 }
 #endif
 
+/* The turn-taking with another bench process (-1: none). */
+static int turn_in = -1, turn_out = -1;
+static long block = 0;
+static void turns_open(long calls) {
+  const char *in = getenv("BENCH_TURN_IN"), *out = getenv("BENCH_TURN_OUT"), *b = getenv("BENCH_BLOCK");
+  block = calls;
+  if (!in || !out) return;
+  turn_in = open(in, O_RDWR);
+  turn_out = open(out, O_RDWR);
+  if (turn_in < 0 || turn_out < 0) exit(1);
+  block = b ? strtol(b, NULL, 10) : 200;
+  if (block < 1) block = 1;
+}
+static void turn_wait(void) {
+  char c;
+  if (turn_in >= 0 && read(turn_in, &c, 1) != 1) exit(1);
+}
+static void turn_pass(void) {
+  if (turn_out >= 0 && write(turn_out, "t", 1) != 1) exit(1);
+}
+
 int main(int argc, char **argv) {
   if (argc != 6) {
     fprintf(stderr, "usage: bench <client> <op> <base_url> <calls> <warmup>\n");
@@ -109,15 +134,22 @@ int main(int argc, char **argv) {
   }
   long calls = strtol(argv[4], NULL, 10), warmup = strtol(argv[5], NULL, 10);
   setup(argv[2], argv[3]);
+  turns_open(calls);
+  turn_wait();
   for (long i = 0; i < warmup; i++) call();
+  turn_pass();
   double *t = malloc(sizeof(double) * (size_t)calls);
-  double start = now_us();
-  for (long i = 0; i < calls; i++) {
-    double a = now_us();
-    call();
-    t[i] = now_us() - a;
+  double total = 0;
+  for (long i = 0; i < calls;) {
+    turn_wait();
+    for (long end = i + block < calls ? i + block : calls; i < end; i++) {
+      double a = now_us();
+      call();
+      t[i] = now_us() - a;
+      total += t[i];
+    }
+    turn_pass();
   }
-  double total = now_us() - start;
   qsort(t, (size_t)calls, sizeof(double), cmp);
   printf("{\"client\":\"%s\",\"op\":\"%s\",\"calls\":%ld,\"p50_us\":%.1f,\"p99_us\":%.1f,\"calls_per_s\":%.0f}\n",
          argv[1], argv[2], calls, t[calls / 2], t[calls * 99 / 100], (double)calls / total * 1e6);

@@ -3,6 +3,8 @@
 // client making the same exchange, many times over one keep-alive
 // connection; prints one JSON line {client, op, calls, p50_us, p99_us, calls_per_s}.
 //   node bench.js <ea-promise|ea-sync|fetch|node:http> <oauth_url|create_instance> <base_url> <calls> <warmup>
+// With BENCH_TURN_IN and BENCH_TURN_OUT (two FIFOs) it takes turns with
+// another bench process, BENCH_BLOCK calls (default 200) per turn.
 const [client, op, base, callsS, warmupS] = process.argv.slice(2)
 const calls = Number(callsS)
 const warmup = Number(warmupS)
@@ -42,20 +44,42 @@ function make() {
   })
 }
 
+// The turn-taking with another bench process, when the FIFOs are given.
+function turns() {
+  const fs = require('node:fs')
+  const { BENCH_TURN_IN: input, BENCH_TURN_OUT: output, BENCH_BLOCK: block } = process.env
+  if (!input || !output) return { block: calls, wait() {}, pass() {} }
+  const [fin, fout] = [input, output].map((p) => fs.openSync(p, 'r+'))
+  const byte = Buffer.alloc(1)
+  return {
+    block: Math.max(1, Number(block || 200)),
+    wait: () => fs.readSync(fin, byte, 0, 1, null),
+    pass: () => fs.writeSync(fout, 't'),
+  }
+}
+
 async function main() {
   const call = make()
+  const turn = turns()
   const once = async () => { const r = call(); if (r && typeof r.then === 'function') await r }
+  turn.wait()
   for (let i = 0; i < warmup; i++) await once()
+  turn.pass()
   const times = new Float64Array(calls)
-  const started = process.hrtime.bigint()
-  for (let i = 0; i < calls; i++) {
-    const t = process.hrtime.bigint()
-    const r = call()
-    if (r && typeof r.then === 'function') await r
-    times[i] = Number(process.hrtime.bigint() - t) / 1000
+  let total = 0
+  for (let i = 0; i < calls;) {
+    turn.wait()
+    for (const end = Math.min(calls, i + turn.block); i < end; i++) {
+      const t = process.hrtime.bigint()
+      const r = call()
+      if (r && typeof r.then === 'function') await r
+      times[i] = Number(process.hrtime.bigint() - t) / 1000
+      total += times[i]
+    }
+    turn.pass()
   }
-  const total = Number(process.hrtime.bigint() - started) / 1e9
   times.sort()
-  console.log(JSON.stringify({ client, op, calls, p50_us: times[calls >> 1], p99_us: times[Math.floor(calls * 0.99)], calls_per_s: calls / total }))
+  console.log(JSON.stringify({ client, op, calls, p50_us: times[calls >> 1], p99_us: times[Math.floor(calls * 0.99)], calls_per_s: calls / (total / 1e6) }))
 }
+
 main().catch((e) => { console.error(e); process.exit(1) })

@@ -4,11 +4,15 @@ keep-alive connection; prints one JSON line
 {client, op, calls, p50_us, p99_us, calls_per_s}.
 
     python bench.py <ea|ea-async|http.client|requests|httpx> <oauth_url|create_instance> <base_url> <calls> <warmup>
+
+With BENCH_TURN_IN and BENCH_TURN_OUT (two FIFOs) it takes turns with another
+bench process, BENCH_BLOCK calls (default 200) per turn.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from typing import Callable
@@ -77,20 +81,42 @@ def make(client: str, op: str, base: str) -> Callable[[], object]:
     return lambda: h.get(url, headers=headers).json()
 
 
+class Turns:
+    """The turn-taking with another bench process, when the FIFOs are given."""
+
+    def __init__(self, calls: int) -> None:
+        paths = os.environ.get("BENCH_TURN_IN"), os.environ.get("BENCH_TURN_OUT")
+        self.fds = [os.open(p, os.O_RDWR) for p in paths] if all(paths) else []
+        self.block = max(1, int(os.environ.get("BENCH_BLOCK", "200"))) if self.fds else calls
+
+    def wait(self) -> None:
+        if self.fds:
+            os.read(self.fds[0], 1)
+
+    def pass_on(self) -> None:
+        if self.fds:
+            os.write(self.fds[1], b"t")
+
+
 def main() -> None:
     client, op, base, calls_s, warmup_s = sys.argv[1:6]
     calls, warmup = int(calls_s), int(warmup_s)
     call = make(client, op, base)
+    turns = Turns(calls)
+    turns.wait()
     for _ in range(warmup):
         call()
-    times = []
+    turns.pass_on()
+    times: list[float] = []
     clock = time.perf_counter
-    started = clock()
-    for _ in range(calls):
-        t = clock()
-        call()
-        times.append(clock() - t)
-    total = clock() - started
+    while len(times) < calls:
+        turns.wait()
+        for _ in range(min(turns.block, calls - len(times))):
+            t = clock()
+            call()
+            times.append(clock() - t)
+        turns.pass_on()
+    total = sum(times)
     times.sort()
     print(json.dumps({"client": client, "op": op, "calls": calls, "p50_us": times[len(times) // 2] * 1e6,
                       "p99_us": times[len(times) * 99 // 100] * 1e6, "calls_per_s": calls / total}))

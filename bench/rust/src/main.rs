@@ -4,8 +4,15 @@
 //! `elements-auth-bench <client> <op> <base_url> <calls> <warmup>` where
 //! client is `core` (this SDK) or `ureq` (a bare ureq 3 agent making the
 //! same exchange), op is `oauth_url` or `create_instance`.
+//!
+//! With `BENCH_TURN_IN` and `BENCH_TURN_OUT` (two FIFOs), it takes turns with
+//! another bench process: it waits for a byte, makes `BENCH_BLOCK` calls
+//! (default 200), and passes the byte on, so that a pair of clients meets
+//! the machine's drift together (see `scripts/bench.sh`).
 
 use elements_auth::{Client, CreateInstanceRequest, OAuthUrlRequest};
+use std::fs::File;
+use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
 const CALLBACK: &str = "https://app.example.com/cb";
@@ -19,17 +26,23 @@ fn main() {
     let calls: usize = calls.parse().expect("calls");
     let warmup: usize = warmup.parse().expect("warmup");
     let mut call = make(client, op, base);
+    let mut turns = Turns::from_env();
+    turns.wait();
     for _ in 0..warmup {
         call();
     }
+    turns.pass();
     let mut times = Vec::with_capacity(calls);
-    let started = Instant::now();
-    for _ in 0..calls {
-        let t = Instant::now();
-        call();
-        times.push(t.elapsed());
+    while times.len() < calls {
+        turns.wait();
+        for _ in 0..turns.block.min(calls - times.len()) {
+            let t = Instant::now();
+            call();
+            times.push(t.elapsed());
+        }
+        turns.pass();
     }
-    let total = started.elapsed();
+    let total: Duration = times.iter().sum();
     times.sort();
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     let us = |d: Duration| d.as_secs_f64() * 1e6;
@@ -41,6 +54,46 @@ fn main() {
             "calls_per_s": calls as f64 / total.as_secs_f64(),
         })
     );
+}
+
+/// The turn-taking with another bench process, when the FIFOs are given.
+struct Turns {
+    fifos: Option<(File, File)>,
+    block: usize,
+}
+
+impl Turns {
+    fn from_env() -> Turns {
+        let path = |name| {
+            std::env::var_os(name)
+                .map(|p| File::options().read(true).write(true).open(p).expect(name))
+        };
+        match (path("BENCH_TURN_IN"), path("BENCH_TURN_OUT")) {
+            (Some(input), Some(output)) => Turns {
+                fifos: Some((input, output)),
+                block: std::env::var("BENCH_BLOCK")
+                    .ok()
+                    .and_then(|b| b.parse().ok())
+                    .unwrap_or(200),
+            },
+            _ => Turns {
+                fifos: None,
+                block: usize::MAX,
+            },
+        }
+    }
+
+    fn wait(&mut self) {
+        if let Some((input, _)) = &mut self.fifos {
+            input.read_exact(&mut [0]).expect("turn");
+        }
+    }
+
+    fn pass(&mut self) {
+        if let Some((_, output)) = &mut self.fifos {
+            output.write_all(b"t").expect("turn");
+        }
+    }
 }
 
 fn make(client: &str, op: &str, base: &str) -> Box<dyn FnMut()> {
