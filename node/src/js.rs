@@ -298,10 +298,35 @@ impl<'env> Fields<'env> {
         }
     }
 
+    /// The field `key` (`None` when `undefined`), looked up by a name that
+    /// napi interns as it reads (`napi_get_named_property`): a shorter path
+    /// than creating a plain string for the key and then interning it on
+    /// lookup, for each field of every call.
     fn get(&self, key: &str) -> Check<Option<Unknown<'env>>> {
-        self.object
-            .get::<Unknown<'env>>(key)
-            .map_err(|_| unreadable(&self.name(key)))
+        let mut name = [0u8; 64];
+        if key.len() >= name.len() || key.as_bytes().contains(&0) {
+            return self
+                .object
+                .get::<Unknown<'env>>(key)
+                .map_err(|_| unreadable(&self.name(key)));
+        }
+        name[..key.len()].copy_from_slice(key.as_bytes());
+        let (env, object) = (self.object.value().env, self.object.raw());
+        let mut field = std::ptr::null_mut();
+        // SAFETY: `name` is NUL-terminated; `object` is a live object of `env`,
+        // read on the JS thread.
+        let status =
+            unsafe { sys::napi_get_named_property(env, object, name.as_ptr().cast(), &mut field) };
+        if status != sys::Status::napi_ok {
+            return Err(unreadable(&self.name(key)));
+        }
+        // SAFETY: napi just gave `field` for this env.
+        let field = unsafe { Unknown::from_raw_unchecked(env, field) };
+        match field.get_type() {
+            Ok(ValueType::Undefined) => Ok(None),
+            Ok(_) => Ok(Some(field)),
+            Err(_) => Err(unreadable(&self.name(key))),
+        }
     }
 
     /// The optional field `key`.
