@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 
 def main() -> None:
@@ -31,13 +32,20 @@ def main() -> None:
             env = dict(os.environ, BENCH_TURN_IN=fifos[i], BENCH_TURN_OUT=fifos[1 - i], BENCH_BLOCK=block)
             procs.append(subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True))
         os.write(held[0], b"t")
-        outputs = []
-        for proc in procs:
-            out, _ = proc.communicate()
-            if proc.returncode != 0:
+        # A client that fails would leave the other waiting for its turn
+        # forever: stop both as soon as one of them exits with an error.
+        while None in [proc.poll() for proc in procs]:
+            failed = [proc for proc in procs if proc.returncode not in (None, 0)]
+            if failed:
                 for other in procs:
                     other.kill()
-                sys.exit(f"pair: {commands[procs.index(proc)]} failed ({proc.returncode})")
+                sys.exit(f"pair: {commands[procs.index(failed[0])]} failed ({failed[0].returncode})")
+            time.sleep(0.05)
+        outputs = []
+        for proc, command in zip(procs, commands):
+            out, _ = proc.communicate()
+            if proc.returncode != 0:
+                sys.exit(f"pair: {command} failed ({proc.returncode})")
             outputs.append(out.strip())
         for fd in held:
             os.close(fd)

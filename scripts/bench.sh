@@ -135,7 +135,7 @@ for round in $(seq "$rounds"); do
 done
 
 # The two sides of each check, side by side (bench/pair.py): "A B" gives A / B.
-pairs=("ureq core" "c-ea core" "node-ea-sync core" "node-node:http node-ea-promise" "py-http.client py-ea" "py-requests py-ea")
+pairs=("core ureq" "c-ea core" "node-ea-sync core" "node-node:http node-ea-promise" "py-http.client py-ea" "py-requests py-ea")
 command_of() { # client name -> its command line
   local entry
   for entry in "${clients[@]}"; do

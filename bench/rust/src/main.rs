@@ -74,7 +74,8 @@ impl Turns {
                 block: std::env::var("BENCH_BLOCK")
                     .ok()
                     .and_then(|b| b.parse().ok())
-                    .unwrap_or(200),
+                    .unwrap_or(200)
+                    .max(1),
             },
             _ => Turns {
                 fifos: None,
