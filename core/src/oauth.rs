@@ -96,13 +96,13 @@ impl OAuthUrlRequest {
             validate::non_empty("scope", scope)?;
         }
         for (i, (name, _)) in self.params.iter().enumerate() {
-            let field = format!("params[{i}]");
+            let field = || format!("params[{i}]");
             if name.is_empty() {
-                return Err(Error::invalid(field, "parameter name must not be empty"));
+                return Err(Error::invalid(field(), "parameter name must not be empty"));
             }
             if RESERVED_PARAMS.contains(&name.as_str()) {
                 return Err(Error::invalid(
-                    field,
+                    field(),
                     format!("{name} has its own argument; set it there"),
                 ));
             }
@@ -113,26 +113,30 @@ impl OAuthUrlRequest {
     /// The encoded query string, with the given state.
     pub(crate) fn query(&self, state: &str) -> String {
         let mut query = Vec::with_capacity(384);
-        let mut push = |name: &str, value: &str| {
+        // `name` is the platform's own parameter name, unreserved as it is.
+        let push = |query: &mut Vec<u8>, name: &str, value: &str| {
             if !query.is_empty() {
                 query.push(b'&');
             }
+            query.extend_from_slice(name.as_bytes());
+            query.push(b'=');
+            push_encoded_bytes(query, value);
+        };
+        push(&mut query, "apiKey", &self.api_key);
+        push(&mut query, "apiSecret", self.api_secret.expose());
+        push(&mut query, "callbackUrl", &self.callback_url);
+        if let Some(site) = &self.site_address {
+            push(&mut query, "siteAddress", site);
+        }
+        push(&mut query, "state", state);
+        if let Some(scope) = &self.scope {
+            push(&mut query, "scope", scope);
+        }
+        for (name, value) in &self.params {
+            query.push(b'&');
             push_encoded_bytes(&mut query, name);
             query.push(b'=');
             push_encoded_bytes(&mut query, value);
-        };
-        push("apiKey", &self.api_key);
-        push("apiSecret", self.api_secret.expose());
-        push("callbackUrl", &self.callback_url);
-        if let Some(site) = &self.site_address {
-            push("siteAddress", site);
-        }
-        push("state", state);
-        if let Some(scope) = &self.scope {
-            push("scope", scope);
-        }
-        for (name, value) in &self.params {
-            push(name, value);
         }
         // Percent-encoding leaves only ASCII.
         String::from_utf8(query).unwrap_or_default()

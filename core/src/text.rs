@@ -32,6 +32,58 @@ pub(crate) fn push_encoded_bytes(out: &mut Vec<u8>, value: &str) {
     out.extend_from_slice(&bytes[run..]);
 }
 
+/// Appends `value` as a JSON string, quoted and escaped exactly as
+/// serde_json writes it, copying runs that need no escape whole: it writes
+/// every string of every `POST /instances` body.
+pub(crate) fn push_json_str(out: &mut Vec<u8>, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = value.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut run = 0;
+    while let Some(skip) = bytes[run..]
+        .iter()
+        .position(|&b| JSON_ESCAPED[usize::from(b)])
+    {
+        let i = run + skip;
+        let b = bytes[i];
+        out.extend_from_slice(&bytes[run..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ]),
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+/// The bytes a JSON string cannot hold as they are: controls, `"` and `\\`.
+static JSON_ESCAPED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// The bytes a URL component holds as they are (RFC 3986 unreserved).
 static UNRESERVED: [bool; 256] = {
     let mut table = [false; 256];
@@ -185,6 +237,32 @@ pub fn scrub_json(value: &mut Value, secrets: &[&str], mask: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        let mut cases: Vec<String> = (0u32..0x80)
+            .map(|c| format!("a{}b", char::from_u32(c).unwrap()))
+            .collect();
+        cases.extend(
+            [
+                "",
+                "plain",
+                "\u{7f}\u{80}\u{2028}\u{10ffff}",
+                "\"\"\\\\",
+                "é\n\u{1}",
+            ]
+            .map(String::from),
+        );
+        for case in cases {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &case);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&case).unwrap(),
+                "{case:?}"
+            );
+        }
+    }
 
     #[test]
     fn reads_one_query_parameter_without_parsing_the_url() {

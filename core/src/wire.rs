@@ -3,9 +3,7 @@
 //! (tags as strings or objects, ids as numbers or strings, extra fields).
 
 use serde::de::{self, IgnoredAny, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::borrow::Cow;
+use serde::{Deserialize, Deserializer};
 use std::fmt;
 
 /// A string field that may hold anything: `None` unless it is a string
@@ -70,6 +68,26 @@ impl<'de> Visitor<'de> for Scalar {
     fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Kept, A::Error> {
         while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         Ok(Kept::default())
+    }
+}
+
+/// Whether a map key is the one named, read without copying it out.
+struct KeyIs(&'static str);
+
+impl<'de> de::DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == self.0)
     }
 }
 
@@ -169,8 +187,8 @@ impl<'de> Deserialize<'de> for ElementWire {
             }
             fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<ElementWire, A::Error> {
                 let mut key = None;
-                while let Some(name) = a.next_key::<std::borrow::Cow<'_, str>>()? {
-                    if name == "key" {
+                while let Some(is_key) = a.next_key_seed(KeyIs("key"))? {
+                    if is_key {
                         key = a.next_value_seed(ScalarSeed)?.text;
                     } else {
                         a.next_value::<IgnoredAny>()?;
@@ -228,8 +246,8 @@ impl<'de> Deserialize<'de> for TagsWire {
                     }
                     fn visit_map<A: de::MapAccess<'de>>(self, mut a: A) -> Result<Tag, A::Error> {
                         let mut name = None;
-                        while let Some(k) = a.next_key::<std::borrow::Cow<'_, str>>()? {
-                            if k == "name" {
+                        while let Some(is_name) = a.next_key_seed(KeyIs("name"))? {
+                            if is_name {
                                 name = a.next_value_seed(ScalarSeed)?.text;
                             } else {
                                 a.next_value::<IgnoredAny>()?;
@@ -324,41 +342,4 @@ pub(crate) struct InstanceWire {
     pub valid: Option<bool>,
     #[serde(default, deserialize_with = "lenient_bool")]
     pub disabled: Option<bool>,
-}
-
-/// The body of `POST /instances`.
-#[derive(Serialize)]
-pub(crate) struct CreateBody<'a> {
-    pub element: ElementKey<'a>,
-    #[serde(rename = "providerData")]
-    pub provider_data: ProviderData<'a>,
-    pub configuration: Configuration<'a>,
-    pub tags: &'a [String],
-    pub name: &'a str,
-}
-
-/// `{"key": ...}`.
-#[derive(Serialize)]
-pub(crate) struct ElementKey<'a> {
-    pub key: &'a str,
-}
-
-/// `{"code": ...}`.
-#[derive(Serialize)]
-pub(crate) struct ProviderData<'a> {
-    pub code: &'a str,
-}
-
-/// Configuration entries, sent as a JSON object in this order; every value
-/// is a string, as the platform stores them.
-pub(crate) struct Configuration<'a>(pub Vec<(&'a str, Cow<'a, str>)>);
-
-impl Serialize for Configuration<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
-    }
 }
