@@ -4,7 +4,7 @@
 use crate::options::Settings;
 use crate::wire::PlatformErrorBody;
 use crate::{Error, Operation, Result};
-use std::io;
+use std::io::{self, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -186,11 +186,21 @@ impl Transport {
             .flatten()
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = response
-            .into_body()
+        let mut answer = response.into_body();
+        // Sized from Content-Length (up to a bound, as the header may lie), so
+        // that reading does not grow the buffer step by step on every call.
+        let expected = answer
+            .content_length()
+            .unwrap_or(0)
+            .min(self.response_limit)
+            .min(PREALLOCATED_ANSWER_MAX) as usize;
+        let mut body = Vec::with_capacity(expected.max(256));
+        answer
             .with_config()
             .limit(self.response_limit)
-            .read_to_vec()
+            .reader()
+            .read_to_end(&mut body)
+            .map_err(ureq::Error::from)
             .map_err(|e| {
                 let mut error = self.failed(operation, e, true);
                 if let Error::Decode {
@@ -375,6 +385,9 @@ fn load_ca_file(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
 }
 
 /// How long a name's addresses are reused before it is looked up again.
+/// The most memory set aside for an answer before its bytes arrive.
+const PREALLOCATED_ANSWER_MAX: u64 = 64 * 1024;
+
 const DNS_CACHE_TTL: Duration = Duration::from_secs(30);
 
 /// The proxy option as a CONNECT proxy (`http://` or `https://`): a SOCKS
