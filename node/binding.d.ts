@@ -409,6 +409,12 @@ export declare function parseEventNotification(body: string | Buffer): EventNoti
  */
 export declare function registerErrorClass(errorClass: new (message: string) => Error): void
 
+/**
+ * The order in which index.js passes each request's fields, by method:
+ * the one list both sides read.
+ */
+export declare function requestFields(): Record<string, Array<string>>
+
 /** How to start a `Sandbox`; all optional. */
 export interface SandboxOptions {
   /** TCP port on 127.0.0.1; 0 or omitted picks a free port. */

@@ -844,6 +844,7 @@ module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.parseCallback = nativeBinding.parseCallback
 module.exports.parseEventNotification = nativeBinding.parseEventNotification
 module.exports.registerErrorClass = nativeBinding.registerErrorClass
+module.exports.requestFields = nativeBinding.requestFields
 module.exports.SIGNATURE_HEADER = nativeBinding.SIGNATURE_HEADER
 module.exports.signWebhook = nativeBinding.signWebhook
 module.exports.verifyWebhookSignature = nativeBinding.verifyWebhookSignature

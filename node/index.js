@@ -17,6 +17,27 @@ class ElementsAuthError extends Error {}
 Object.defineProperty(ElementsAuthError.prototype, 'name', { value: 'ElementsAuthError', writable: true, configurable: true })
 native.registerErrorClass(ElementsAuthError)
 
+// Each request's fields are read here and passed to the addon as arguments,
+// after the request and a `true` that says so: an argument reaches the addon
+// with the call, while a field it looks up by name costs it a napi call. The
+// field order comes from the addon. A request that is not a plain object, or
+// whose fields throw when read, goes alone, and the addon reports it.
+for (const [method, fields] of Object.entries(native.requestFields())) {
+  for (const name of [method, `${method}Sync`]) {
+    const call = native.Client.prototype[name]
+    const vars = fields.map((_, i) => `v${i}`).join(', ')
+    const reads = fields.map((field, i) => `v${i} = request[${JSON.stringify(field)}]`).join('; ')
+    // A function per method, so that each field read is a plain property load.
+    const spread = new Function('call', `return function ${name}(request) {
+      if (typeof request !== 'object' || request === null || Array.isArray(request)) return call.call(this, request)
+      let ${vars}
+      try { ${reads} } catch { return call.call(this, request) }
+      return call.call(this, request, true, ${vars})
+    }`)(call)
+    Object.defineProperty(native.Client.prototype, name, { value: spread, writable: true, enumerable: true, configurable: true })
+  }
+}
+
 /** Every error code as a constant, in the order shared by every language (from the addon). */
 const ErrorCode = Object.freeze(Object.fromEntries(native.errorCodes().map((code) => [code, code])))
 

@@ -330,3 +330,41 @@ test('no secret appears in messages, stacks, util.inspect or JSON of errors and 
     for (const s of secrets) assert.ok(!out.includes(s), `a secret leaked into: ${out.slice(0, 200)}`)
   }
 })
+
+test('request fields are read once each, from getters and prototypes too; a throwing or odd request is reported by field', async (t) => {
+  const { sandbox, client, stop } = setup()
+  t.after(stop)
+  const reads = new Map()
+  const counted = (target) => new Proxy(target, {
+    get(obj, key, receiver) {
+      reads.set(key, (reads.get(key) || 0) + 1)
+      return Reflect.get(obj, key, receiver)
+    },
+  })
+  const oauth = { element: 'concur', apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK, siteAddress: 'https://www.concursolutions.com', state: 'st-1' }
+  for (const call of [(r) => client.oauthUrlSync(r), (r) => client.oauthUrl(r)]) {
+    reads.clear()
+    const url = await call(counted(oauth))
+    assert.equal(url.state, 'st-1')
+    assert.ok(url.oauthUrl.includes(`redirect_uri=${encodeURIComponent(CALLBACK)}`), url.oauthUrl)
+    // every field the addon reads came with the call: none was looked up again
+    assert.deepEqual([...reads.values()].filter((n) => n !== 1), [], JSON.stringify([...reads]))
+    for (const key of Object.keys(oauth)) assert.equal(reads.get(key), 1, key)
+  }
+  // fields from a class's getters and from the prototype chain are read as before
+  class Request { get element() { return 'concur' } }
+  Object.assign(Request.prototype, { apiKey: API_KEY, apiSecret: API_SECRET, callbackUrl: CALLBACK, siteAddress: oauth.siteAddress })
+  const fromClass = client.oauthUrlSync(Object.assign(new Request(), { state: 'st-2' }))
+  assert.equal(fromClass.state, 'st-2')
+  // a getter that throws: its own error reaches the caller, as it is thrown
+  const boom = new Error('boom')
+  const throwing = { ...oauth, get apiSecret() { throw boom } }
+  assert.equal(thrown(() => client.oauthUrlSync(throwing)), boom)
+  assert.equal(thrown(() => client.oauthUrl(throwing)), boom)
+  // not a plain object: the request itself is named
+  check(thrown(() => client.createInstanceSync(['concur'])), 'INVALID_INPUT', { field: 'request', message: /must be an object/ })
+  check(thrown(() => client.oauthUrlSync(null)), 'INVALID_INPUT', { field: 'request' })
+  // a missing field is still named, on both paths
+  check(thrown(() => client.createInstanceSync({ element: 'concur', code: 'c' })), 'INVALID_INPUT', { field: 'name' })
+  assert.equal(sandbox.requests().filter((r) => r.path === '/instances').length, 0, 'nothing was created')
+})

@@ -1,9 +1,12 @@
 //! `Client`: the platform client; each network call as a Promise and a `...Sync` twin.
 
 use crate::error::{sync, Failure};
-use crate::js::{self, Id};
+use crate::js::{self, Id, Spread};
 use crate::task::Job;
-use crate::types::{ClientOptions, CreateInstanceRequest, Instance, OAuthUrl, OAuthUrlRequest};
+use crate::types::{
+    ClientOptions, CreateInstanceRequest, Instance, OAuthUrl, OAuthUrlRequest,
+    CREATE_INSTANCE_REQUEST_FIELDS, OAUTH_URL_REQUEST_FIELDS,
+};
 use napi::bindgen_prelude::{AsyncTask, ToNapiValue, TypeName, Unknown};
 use napi::Env;
 use napi_derive::napi;
@@ -72,25 +75,58 @@ impl Client {
     }
 
     /// Step 1: asks the platform for the vendor's consent page URL, on a worker thread.
-    #[napi(ts_return_type = "Promise<OAuthUrl>")]
+    #[napi(
+        ts_args_type = "request: OAuthUrlRequest",
+        ts_return_type = "Promise<OAuthUrl>"
+    )]
+    #[allow(clippy::too_many_arguments)]
     pub fn oauth_url(
         &self,
-        #[napi(ts_arg_type = "OAuthUrlRequest")] request: Unknown<'_>,
+        request: Unknown<'_>,
+        spread: Option<bool>,
+        a0: Unknown<'_>,
+        a1: Unknown<'_>,
+        a2: Unknown<'_>,
+        a3: Unknown<'_>,
+        a4: Unknown<'_>,
+        a5: Unknown<'_>,
+        a6: Unknown<'_>,
+        a7: Unknown<'_>,
     ) -> AsyncTask<Job<OAuthUrl>> {
         let client = self.inner.clone();
-        promise(OAuthUrlRequest::read(Some(request)), move |r| {
+        let spread = Spread::new(
+            &OAUTH_URL_REQUEST_FIELDS,
+            spread,
+            [a0, a1, a2, a3, a4, a5, a6, a7],
+        );
+        promise(OAuthUrlRequest::read(Some(request), spread), move |r| {
             oauth_url(&client, &r)
         })
     }
 
     /// Step 1, blocking the calling thread (for scripts).
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "request: OAuthUrlRequest")]
+    #[allow(clippy::too_many_arguments)]
     pub fn oauth_url_sync(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "OAuthUrlRequest")] request: Unknown<'_>,
+        request: Unknown<'_>,
+        spread: Option<bool>,
+        a0: Unknown<'_>,
+        a1: Unknown<'_>,
+        a2: Unknown<'_>,
+        a3: Unknown<'_>,
+        a4: Unknown<'_>,
+        a5: Unknown<'_>,
+        a6: Unknown<'_>,
+        a7: Unknown<'_>,
     ) -> napi::Result<OAuthUrl> {
-        let result = OAuthUrlRequest::read(Some(request))
+        let spread = Spread::new(
+            &OAUTH_URL_REQUEST_FIELDS,
+            spread,
+            [a0, a1, a2, a3, a4, a5, a6, a7],
+        );
+        let result = OAuthUrlRequest::read(Some(request), spread)
             .map_err(Failure::from)
             .and_then(|r| oauth_url(&self.inner, &r));
         sync(&env, result)
@@ -101,25 +137,63 @@ impl Client {
     /// `TIMEOUT`/`TRANSPORT`/5xx `API` error then has `mayHaveReachedServer`
     /// true and `retryable` false, as the instance may exist (look with
     /// `listInstances()` before starting over with a fresh code).
-    #[napi(ts_return_type = "Promise<Instance>")]
+    #[napi(
+        ts_args_type = "request: CreateInstanceRequest",
+        ts_return_type = "Promise<Instance>"
+    )]
+    #[allow(clippy::too_many_arguments)]
     pub fn create_instance(
         &self,
-        #[napi(ts_arg_type = "CreateInstanceRequest")] request: Unknown<'_>,
+        request: Unknown<'_>,
+        spread: Option<bool>,
+        a0: Unknown<'_>,
+        a1: Unknown<'_>,
+        a2: Unknown<'_>,
+        a3: Unknown<'_>,
+        a4: Unknown<'_>,
+        a5: Unknown<'_>,
+        a6: Unknown<'_>,
+        a7: Unknown<'_>,
+        a8: Unknown<'_>,
+        a9: Unknown<'_>,
     ) -> AsyncTask<Job<Instance>> {
         let client = self.inner.clone();
-        promise(CreateInstanceRequest::read(Some(request)), move |r| {
-            create_instance(&client, &r)
-        })
+        let spread = Spread::new(
+            &CREATE_INSTANCE_REQUEST_FIELDS,
+            spread,
+            [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9],
+        );
+        promise(
+            CreateInstanceRequest::read(Some(request), spread),
+            move |r| create_instance(&client, &r),
+        )
     }
 
     /// Step 3, blocking the calling thread (for scripts).
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "request: CreateInstanceRequest")]
+    #[allow(clippy::too_many_arguments)]
     pub fn create_instance_sync(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "CreateInstanceRequest")] request: Unknown<'_>,
+        request: Unknown<'_>,
+        spread: Option<bool>,
+        a0: Unknown<'_>,
+        a1: Unknown<'_>,
+        a2: Unknown<'_>,
+        a3: Unknown<'_>,
+        a4: Unknown<'_>,
+        a5: Unknown<'_>,
+        a6: Unknown<'_>,
+        a7: Unknown<'_>,
+        a8: Unknown<'_>,
+        a9: Unknown<'_>,
     ) -> napi::Result<Instance> {
-        let result = CreateInstanceRequest::read(Some(request))
+        let spread = Spread::new(
+            &CREATE_INSTANCE_REQUEST_FIELDS,
+            spread,
+            [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9],
+        );
+        let result = CreateInstanceRequest::read(Some(request), spread)
             .map_err(Failure::from)
             .and_then(|r| create_instance(&self.inner, &r));
         sync(&env, result)

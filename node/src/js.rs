@@ -257,11 +257,45 @@ fn elements<'env>(
         .collect()
 }
 
+/// The fields of a request argument that index.js read and passed along as
+/// arguments, in the order of the request type's `FIELDS`: an argument
+/// reaches the addon in the call itself, while a field looked up by name
+/// costs a napi call of its own. Empty when index.js passed the object alone
+/// (it was not a plain object, or reading it threw): then every field is
+/// looked up on the object, as the errors for such values are made there.
+pub(crate) struct Spread<'env> {
+    keys: &'static [&'static str],
+    values: Vec<Option<Unknown<'env>>>,
+}
+
+impl<'env> Spread<'env> {
+    /// `spread` is the `true` index.js passes before the values it read.
+    pub(crate) fn new<const N: usize>(
+        keys: &'static [&'static str; N],
+        spread: Option<bool>,
+        values: [Unknown<'env>; N],
+    ) -> Spread<'env> {
+        if spread == Some(true) {
+            // `undefined` and `null` are taken for "not given" where read.
+            Spread {
+                keys,
+                values: values.map(Some).into(),
+            }
+        } else {
+            Spread {
+                keys: &[],
+                values: Vec::new(),
+            }
+        }
+    }
+}
+
 /// A plain JS object whose fields are read one by one, each named
 /// `<field>.<key>` (or just `<key>` at the top level).
 pub(crate) struct Fields<'env> {
     object: Object<'env>,
     prefix: String,
+    spread: Spread<'env>,
 }
 
 impl<'env> Fields<'env> {
@@ -269,6 +303,18 @@ impl<'env> Fields<'env> {
     /// their own (`timeoutMs`, not `options.timeoutMs`).
     pub(crate) fn argument(value: Unknown<'env>, name: &str) -> Check<Fields<'env>> {
         Fields::new(value, name, String::new())
+    }
+
+    /// The request argument `value` named `name`, with the fields index.js
+    /// read from it.
+    pub(crate) fn request(
+        value: Unknown<'env>,
+        name: &str,
+        spread: Spread<'env>,
+    ) -> Check<Fields<'env>> {
+        let mut fields = Fields::new(value, name, String::new())?;
+        fields.spread = spread;
+        Ok(fields)
     }
 
     /// The object field `value` named `field`, whose keys are named
@@ -285,6 +331,10 @@ impl<'env> Fields<'env> {
         Ok(Fields {
             object: cast(&value, name)?,
             prefix,
+            spread: Spread {
+                keys: &[],
+                values: Vec::new(),
+            },
         })
     }
 
@@ -298,11 +348,14 @@ impl<'env> Fields<'env> {
         }
     }
 
-    /// The field `key` (`None` when `undefined`), looked up by a name that
-    /// napi interns as it reads (`napi_get_named_property`): a shorter path
-    /// than creating a plain string for the key and then interning it on
-    /// lookup, for each field of every call.
+    /// The field `key`: the value index.js passed for it (`undefined` and
+    /// `null` included), else looked up (`None` when `undefined`) by a name
+    /// that napi interns as it reads (`napi_get_named_property`), a shorter
+    /// path than creating a plain string for the key and then interning it.
     fn get(&self, key: &str) -> Check<Option<Unknown<'env>>> {
+        if let Some(i) = self.spread.keys.iter().position(|k| *k == key) {
+            return Ok(self.spread.values[i]);
+        }
         let mut name = [0u8; 64];
         if key.len() >= name.len() || key.as_bytes().contains(&0) {
             return self

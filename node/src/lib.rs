@@ -41,6 +41,22 @@ pub fn register_error_class(env: Env, error_class: Function<'_, String, ()>) -> 
     error::register(&env, error_class)
 }
 
+/// The order in which index.js passes each request's fields, by method:
+/// the one list both sides read.
+#[napi]
+pub fn request_fields() -> std::collections::HashMap<String, Vec<&'static str>> {
+    std::collections::HashMap::from([
+        (
+            "oauthUrl".to_owned(),
+            types::OAUTH_URL_REQUEST_FIELDS.to_vec(),
+        ),
+        (
+            "createInstance".to_owned(),
+            types::CREATE_INSTANCE_REQUEST_FIELDS.to_vec(),
+        ),
+    ])
+}
+
 /// Every `code` an error can have, in the order shared by every language:
 /// the core error kinds in upper case, then `SANDBOX`.
 #[napi]

@@ -2,7 +2,7 @@
 //! and the results, whose secrets stay out of `util.inspect` (the package's
 //! `index.js` adds the masked inspect/toJSON views).
 
-use crate::js::{self, Bytes, Check, Fields, FromJs, Json};
+use crate::js::{self, Bytes, Check, Fields, FromJs, Json, Spread};
 use elements_auth::{millis, Binding, Secret};
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
@@ -118,19 +118,52 @@ pub struct OAuthUrlRequest {
     pub params: Option<Vec<(String, String)>>,
 }
 
+/// The fields of an `OAuthUrlRequest`, in the order index.js passes them
+/// to `oauthUrl` / `oauthUrlSync` after the request itself.
+pub(crate) const OAUTH_URL_REQUEST_FIELDS: [&str; 8] = [
+    "element",
+    "apiKey",
+    "apiSecret",
+    "callbackUrl",
+    "siteAddress",
+    "state",
+    "scope",
+    "params",
+];
+
+/// The fields of a `CreateInstanceRequest`, in the order index.js passes
+/// them to `createInstance` / `createInstanceSync` after the request itself.
+pub(crate) const CREATE_INSTANCE_REQUEST_FIELDS: [&str; 10] = [
+    "element",
+    "code",
+    "name",
+    "apiKey",
+    "apiSecret",
+    "callbackUrl",
+    "tags",
+    "filterResponseNulls",
+    "events",
+    "configuration",
+];
+
 impl OAuthUrlRequest {
     /// Reads the `request` argument into the core's request.
-    pub(crate) fn read(value: Option<Unknown<'_>>) -> Check<elements_auth::OAuthUrlRequest> {
-        let f = Fields::argument(js::present(value, "request")?, "request")?;
+    pub(crate) fn read<'env>(
+        value: Option<Unknown<'env>>,
+        spread: Spread<'env>,
+    ) -> Check<elements_auth::OAuthUrlRequest> {
+        let [element, api_key, api_secret, callback_url, site_address, state, scope, params] =
+            OAUTH_URL_REQUEST_FIELDS;
+        let f = Fields::request(js::present(value, "request")?, "request", spread)?;
         let r = OAuthUrlRequest {
-            element: f.required("element")?,
-            api_key: f.required("apiKey")?,
-            api_secret: f.required("apiSecret")?,
-            callback_url: f.required("callbackUrl")?,
-            site_address: f.optional("siteAddress")?,
-            state: f.optional("state")?,
-            scope: f.optional("scope")?,
-            params: f.optional("params")?,
+            element: f.required(element)?,
+            api_key: f.required(api_key)?,
+            api_secret: f.required(api_secret)?,
+            callback_url: f.required(callback_url)?,
+            site_address: f.optional(site_address)?,
+            state: f.optional(state)?,
+            scope: f.optional(scope)?,
+            params: f.optional(params)?,
         };
         let mut req =
             elements_auth::OAuthUrlRequest::new(r.element, r.api_key, r.api_secret, r.callback_url);
@@ -254,19 +287,24 @@ impl FromJs for Configuration {
 
 impl CreateInstanceRequest {
     /// Reads the `request` argument into the core's request.
-    pub(crate) fn read(value: Option<Unknown<'_>>) -> Check<elements_auth::CreateInstanceRequest> {
-        let f = Fields::argument(js::present(value, "request")?, "request")?;
+    pub(crate) fn read<'env>(
+        value: Option<Unknown<'env>>,
+        spread: Spread<'env>,
+    ) -> Check<elements_auth::CreateInstanceRequest> {
+        let [element, code, name, api_key, api_secret, callback_url, tags, filter_response_nulls, events, configuration] =
+            CREATE_INSTANCE_REQUEST_FIELDS;
+        let f = Fields::request(js::present(value, "request")?, "request", spread)?;
         let r = CreateInstanceRequest {
-            element: f.required("element")?,
-            code: f.required("code")?,
-            name: f.required("name")?,
-            api_key: f.required("apiKey")?,
-            api_secret: f.required("apiSecret")?,
-            callback_url: f.required("callbackUrl")?,
-            tags: f.optional("tags")?,
-            filter_response_nulls: f.optional("filterResponseNulls")?,
-            events: f.optional("events")?,
-            configuration: f.optional("configuration")?,
+            element: f.required(element)?,
+            code: f.required(code)?,
+            name: f.required(name)?,
+            api_key: f.required(api_key)?,
+            api_secret: f.required(api_secret)?,
+            callback_url: f.required(callback_url)?,
+            tags: f.optional(tags)?,
+            filter_response_nulls: f.optional(filter_response_nulls)?,
+            events: f.optional(events)?,
+            configuration: f.optional(configuration)?,
         };
         let mut req = elements_auth::CreateInstanceRequest::new(
             r.element,
