@@ -441,16 +441,63 @@ impl<In: Io> Connector<In> for SteadyTimeouts {
             inner,
             read: None,
             write: None,
+            held: Vec::new(),
+            held_timeout: None,
         }))
     }
 }
 
-/// A transport whose read and write limits are kept by [`steady`].
+/// A transport whose read and write limits are kept by [`steady`], and
+/// which sends a request's head and a small body in one write: ureq hands
+/// them down one after the other, and two writes cost a system call more
+/// and reach the server as two segments.
 #[derive(Debug)]
 struct Steady<T> {
     inner: T,
     read: Option<Duration>,
     write: Option<Duration>,
+    /// Output handed down but not yet written (a request's head), sent
+    /// with the next output or before any input is awaited.
+    held: Vec<u8>,
+    held_timeout: Option<NextTimeout>,
+}
+
+/// The most output held back for the next write.
+const HELD_OUTPUT_MAX: usize = 8 * 1024;
+
+impl<T: Io> Steady<T> {
+    /// Writes `amount` bytes of the output buffer, after what is held.
+    fn send(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        let timeout = steady(&mut self.write, timeout);
+        if self.held.is_empty() {
+            return self.inner.transmit_output(amount, timeout);
+        }
+        let held = std::mem::take(&mut self.held);
+        self.held_timeout = None;
+        let output = self.inner.buffers().output();
+        if held.len() + amount <= output.len() {
+            output.copy_within(..amount, held.len());
+            output[..held.len()].copy_from_slice(&held);
+            return self.inner.transmit_output(held.len() + amount, timeout);
+        }
+        let rest = output[..amount].to_vec();
+        output[..held.len()].copy_from_slice(&held);
+        self.inner.transmit_output(held.len(), timeout)?;
+        self.inner.buffers().output()[..amount].copy_from_slice(&rest);
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    /// Writes what is held, before waiting for an answer to it.
+    fn flush(&mut self) -> std::result::Result<(), ureq::Error> {
+        match self.held_timeout {
+            Some(timeout) if !self.held.is_empty() => self.send(0, timeout),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl<T: Io> Io for Steady<T> {
@@ -463,19 +510,26 @@ impl<T: Io> Io for Steady<T> {
         amount: usize,
         timeout: NextTimeout,
     ) -> std::result::Result<(), ureq::Error> {
-        let timeout = steady(&mut self.write, timeout);
-        self.inner.transmit_output(amount, timeout)
+        if self.held.is_empty() && amount <= HELD_OUTPUT_MAX {
+            let output = self.inner.buffers().output();
+            self.held.extend_from_slice(&output[..amount]);
+            self.held_timeout = Some(timeout);
+            return Ok(());
+        }
+        self.send(amount, timeout)
     }
 
     fn maybe_await_input(
         &mut self,
         timeout: NextTimeout,
     ) -> std::result::Result<bool, ureq::Error> {
+        self.flush()?;
         let timeout = steady(&mut self.read, timeout);
         self.inner.maybe_await_input(timeout)
     }
 
     fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.flush()?;
         let timeout = steady(&mut self.read, timeout);
         self.inner.await_input(timeout)
     }

@@ -133,6 +133,35 @@ fn whole_flow_sends_the_exact_body_and_authorization_header() {
     assert_eq!(gone.status(), Some(404));
 }
 
+/// The transport sends a request's head with a small body in one write, and
+/// on its own before a large one: bodies of every size around those bounds
+/// (the 8 KiB held back, the output buffer) arrive whole, on one connection.
+#[test]
+fn bodies_of_every_size_arrive_whole() {
+    let env = Env::new();
+    let client = env.client();
+    for size in [10, 7_000, 9_000, 100_000, 200_000, 1_000_000] {
+        let code = env.concur_code(&client);
+        let value: String = (0..size)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let instance = client
+            .create_instance(
+                &CreateInstanceRequest::new("concur", code, "sized", API_KEY, API_SECRET, CALLBACK)
+                    .configuration("custom.blob", value.as_str()),
+            )
+            .unwrap();
+        let sent = env.requests_to("POST", "/instances");
+        let body = sent.last().unwrap().json().unwrap();
+        assert_eq!(
+            body["configuration"]["custom.blob"],
+            value.as_str(),
+            "{size}"
+        );
+        client.delete_instance(instance.id).unwrap();
+    }
+}
+
 #[test]
 fn minimal_create_sends_defaults_as_strings() {
     let env = Env::new();
