@@ -21,7 +21,7 @@ native.registerErrorClass(ElementsAuthError)
 // after the request and a `true` that says so: an argument reaches the addon
 // with the call, while a field it looks up by name costs it a napi call. The
 // field order comes from the addon. A request that is not a plain object, or
-// whose fields throw when read, goes alone, and the addon reports it.
+// whose fields throw when read, goes alone and is read by the addon as before.
 for (const [method, fields] of Object.entries(native.requestFields())) {
   for (const name of [method, `${method}Sync`]) {
     const call = native.Client.prototype[name]

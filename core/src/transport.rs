@@ -384,10 +384,10 @@ fn load_ca_file(path: &std::path::Path) -> Result<ureq::tls::RootCerts> {
     Ok(ureq::tls::RootCerts::new_with_certs(&certs))
 }
 
-/// How long a name's addresses are reused before it is looked up again.
 /// The most memory set aside for an answer before its bytes arrive.
 const PREALLOCATED_ANSWER_MAX: u64 = 64 * 1024;
 
+/// How long a name's addresses are reused before it is looked up again.
 const DNS_CACHE_TTL: Duration = Duration::from_secs(30);
 
 /// The proxy option as a CONNECT proxy (`http://` or `https://`): a SOCKS

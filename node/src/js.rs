@@ -258,7 +258,7 @@ fn elements<'env>(
 }
 
 /// The fields of a request argument that index.js read and passed along as
-/// arguments, in the order of the request type's `FIELDS`: an argument
+/// arguments, in the order of the request's field list (`types.rs`): an argument
 /// reaches the addon in the call itself, while a field looked up by name
 /// costs a napi call of its own. Empty when index.js passed the object alone
 /// (it was not a plain object, or reading it threw): then every field is
@@ -282,10 +282,15 @@ impl<'env> Spread<'env> {
                 values: values.map(Some).into(),
             }
         } else {
-            Spread {
-                keys: &[],
-                values: Vec::new(),
-            }
+            Spread::none()
+        }
+    }
+
+    /// No fields passed: each is looked up on the object.
+    fn none() -> Spread<'env> {
+        Spread {
+            keys: &[],
+            values: Vec::new(),
         }
     }
 }
@@ -331,10 +336,7 @@ impl<'env> Fields<'env> {
         Ok(Fields {
             object: cast(&value, name)?,
             prefix,
-            spread: Spread {
-                keys: &[],
-                values: Vec::new(),
-            },
+            spread: Spread::none(),
         })
     }
 
