@@ -117,6 +117,14 @@ fn not_envelope(message: String) -> Error {
 pub fn parse_event_notification(raw_body: &[u8]) -> Result<EventNotification> {
     let raw: Value = serde_json::from_slice(raw_body)
         .map_err(|e| not_envelope(format!("it is not JSON ({e})")))?;
+    // serde also reads a struct from an array, by position: the envelope,
+    // its response and each event must be objects.
+    if !raw.is_object() {
+        return Err(not_envelope("it is not a JSON object".to_owned()));
+    }
+    if raw.get("response").is_some_and(|r| !r.is_object()) {
+        return Err(not_envelope("response is not an object".to_owned()));
+    }
     let wire = NotificationWire::deserialize(&raw).map_err(|e| not_envelope(e.to_string()))?;
     let events = wire
         .response
@@ -124,6 +132,11 @@ pub fn parse_event_notification(raw_body: &[u8]) -> Result<EventNotification> {
         .into_iter()
         .enumerate()
         .map(|(i, event)| {
+            if !event.is_object() {
+                return Err(not_envelope(format!(
+                    "response.events[{i}] is not an object"
+                )));
+            }
             let e = EventWire::deserialize(&event)
                 .map_err(|e| not_envelope(format!("response.events[{i}]: {e}")))?;
             Ok(NotificationEvent {
@@ -160,6 +173,32 @@ mod tests {
         assert_eq!(n.events[0].date.as_deref(), Some("2024-01-31T12:00:00Z"));
         assert_eq!(n.events[0].raw["x"], 1);
         assert_eq!(n.raw["extra"], true);
+    }
+
+    /// Found by fuzzing (event_notification): serde reads a struct from an
+    /// array by position, so `[3,7,32,[[]]]` parsed as a notification.
+    #[test]
+    fn arrays_in_place_of_objects_are_refused() {
+        let event = r#"{"elementKey": "concur", "objectType": "reports", "objectId": "1", "eventType": "CREATED"}"#;
+        let cases = [
+            ("[3,7,32,[[]]]".to_owned(), "not a JSON object"),
+            (
+                r#"{"eventId": 1, "instanceId": 2, "notificationId": "n", "response": [[]]}"#
+                    .to_owned(),
+                "response is not an object",
+            ),
+            (
+                format!(
+                    r#"{{"eventId": 1, "instanceId": 2, "notificationId": "n", "response": {{"events": [{event}, ["concur", "reports", "1", "CREATED"]]}}}}"#
+                ),
+                "response.events[1] is not an object",
+            ),
+        ];
+        for (body, said) in cases {
+            let err = parse_event_notification(body.as_bytes()).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Decode, "{body}");
+            assert!(err.message().contains(said), "{body}: {err}");
+        }
     }
 
     #[test]
